@@ -1,0 +1,30 @@
+/*
+ * util/strbuf.h - a growable, always NUL-terminated byte string.
+ */
+#ifndef AWP_UTIL_STRBUF_H
+#define AWP_UTIL_STRBUF_H
+
+#include <stddef.h>
+
+typedef struct awp_strbuf {
+	char *ptr;   /* NUL-terminated once anything was added; may be NULL when empty */
+	size_t len;
+	size_t cap;
+} awp_strbuf;
+
+#define AWP_STRBUF_INIT {NULL, 0, 0}
+
+int awp_strbuf_add(awp_strbuf *sb, const void *data, size_t len);
+int awp_strbuf_puts(awp_strbuf *sb, const char *s);
+int awp_strbuf_putc(awp_strbuf *sb, char c);
+int awp_strbuf_printf(awp_strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/** Append s as the body of a JSON string (without quotes), escaped. */
+int awp_strbuf_json_escape(awp_strbuf *sb, const char *s);
+void awp_strbuf_truncate(awp_strbuf *sb, size_t len);
+/** The contents ("" when empty, never NULL). */
+const char *awp_strbuf_cstr(const awp_strbuf *sb);
+/** Hand the buffer to the caller (who frees it); sb becomes empty. */
+char *awp_strbuf_detach(awp_strbuf *sb);
+void awp_strbuf_free(awp_strbuf *sb);
+
+#endif
