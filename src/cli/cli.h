@@ -23,4 +23,13 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /** Print "awp: warning: " + message to stderr. */
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+#include <awp/target.h>
+
+/** Open a target, printing the error on failure (returns NULL). */
+awp_target *cli_open_target(const char *path);
+/** Human size: "641.0 MiB" into buf. */
+const char *cli_human_size(uint64_t bytes, char *buf, size_t len);
+/** Write all bytes to a FILE, 0 or -1. */
+int cli_write_all(FILE *f, const void *buf, size_t len);
+
 #endif
