@@ -59,7 +59,7 @@ static void mode_string(const awp_stat *st, char out[11])
 /* Hash a regular file's content in chunks; "-" for anything else. */
 static int file_digest(awp_fs *fs, const awp_stat *st, struct ls_opts *o, char hex[65])
 {
-	strcpy(hex, "-");
+	snprintf(hex, 65, "-");
 	if (st->type != AWP_FT_REG)
 		return 0;
 	awp_file *f = NULL;
@@ -91,7 +91,7 @@ static void print_entry(awp_fs *fs, const char *shown, const awp_stat *st, struc
 		if (file_digest(fs, st, o, hex) < 0) {
 			cli_warn("%s", awp_error_last());
 			o->errors++;
-			strcpy(hex, "!");
+			snprintf(hex, sizeof hex, "!");
 		}
 		printf("%s  ", hex);
 	}
@@ -103,7 +103,7 @@ static void print_entry(awp_fs *fs, const char *shown, const awp_stat *st, struc
 		strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
 		mode_string(st, mode);
 		if (st->type == AWP_FT_CHR || st->type == AWP_FT_BLK)
-			printf("%s %3u %5u %5u %6u, %5u %s ", mode, st->nlink, st->uid, st->gid, st->rdev_major,
+			printf("%s %3u %5u %5u %6u,%-6u %s ", mode, st->nlink, st->uid, st->gid, st->rdev_major,
 			       st->rdev_minor, when);
 		else
 			printf("%s %3u %5u %5u %13llu %s ", mode, st->nlink, st->uid, st->gid,

@@ -1,0 +1,24 @@
+#!/bin/bash
+# The main job, from a fresh Debian machine: install dependencies, build awp,
+# build a real Debian 12 disk image (GPT, ext4 root, EFI partition), then show
+# what is on it — read straight from the image, nothing mounted.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+export AWP_FIXTURES_DIR=${AWP_FIXTURES_DIR:-$repo/build/fixtures}
+bash "$repo/scripts/deps.sh"
+bash "$repo/scripts/build.sh" "$repo/build"
+bash "$repo/scripts/fixtures.sh"
+img=$AWP_FIXTURES_DIR/debian12-ext4-gpt.qcow2
+awp=$repo/build/awp
+echo
+echo "\$ awp inspect $img"
+"$awp" inspect "$img"
+echo
+echo "\$ awp ls -l $img /"
+"$awp" ls -l "$img" /
+echo
+echo "\$ awp cat $img /etc/os-release"
+"$awp" cat "$img" /etc/os-release
+echo
+echo "\$ awp ls -R $img /opt   (first 30 lines)"
+"$awp" ls -R "$img" /opt | head -30
