@@ -1,0 +1,13 @@
+#!/bin/bash
+# Run the benchmarks on the fixture images; paste the output into
+# docs/benchmarks.md. Usage: bench/run.sh [BUILD_DIR]
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$repo/build}
+fx=${AWP_FIXTURES_DIR:-$repo/build/fixtures}
+cmake --build "$build" -j2 >/dev/null
+for img in debian12-ext4-gpt.raw debian12-xfs-gpt.raw debian12-ext4-gpt.qcow2; do
+	[ -f "$fx/$img" ] || { echo "skip $img: not built (scripts/fixtures.sh)"; continue; }
+	echo "--- $img"
+	taskset -c 0 "$build/bench_fs" "$fx/$img"
+done
