@@ -1,0 +1,295 @@
+/*
+ * pkg/inventory.c - the inventory object and one collection pass.
+ */
+#include "pkg/pkg_int.h"
+
+#include "util/error.h"
+#include "util/mem.h"
+#include "util/strbuf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const awp_analyzer *const analyzers[] = {
+#define AWP_ANALYZER(name) &awp_analyzer_##name,
+#include "pkg/analyzers.def"
+#undef AWP_ANALYZER
+};
+#define NANALYZERS (sizeof(analyzers) / sizeof(analyzers[0]))
+
+const char *awp_inv_str(awp_inventory *inv, const char *s)
+{
+	return awp_arena_strdup(&inv->arena, s ? s : "");
+}
+
+int awp_inv_warn(awp_inventory *inv, const char *path, const char *fmt, ...)
+{
+	if (inv->nwarn >= AWP_MAX_WARNINGS && path[0]) {
+		inv->warn_dropped++;
+		return 0;
+	}
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (AWP_GROW(inv->warns, inv->warncap, inv->nwarn + 1) < 0)
+		return AWP_ENOMEM;
+	awp_inventory_warning *w = &inv->warns[inv->nwarn];
+	w->path = awp_inv_str(inv, path);
+	w->message = awp_inv_str(inv, msg);
+	if (!w->path || !w->message)
+		return AWP_ENOMEM;
+	inv->nwarn++;
+	return 0;
+}
+
+int awp_inv_add(awp_inventory *inv, const awp_package *t, size_t *index)
+{
+	if (inv->count >= AWP_MAX_PACKAGES)
+		return awp_error_set(AWP_ELIMIT, "more than %d packages", AWP_MAX_PACKAGES);
+	char *key = awp_arena_printf(&inv->arena, "%s|%s|%s|%s|%s", t->type ? t->type : "", t->name ? t->name : "",
+				     t->version ? t->version : "", t->path ? t->path : "", t->entry ? t->entry : "");
+	if (!key)
+		return AWP_ENOMEM;
+	size_t existing;
+	if (awp_strmap_get(&inv->keys, key, &existing)) {
+		if (index)
+			*index = existing;
+		return 0;
+	}
+	if (AWP_GROW(inv->pkgs, inv->cap, inv->count + 1) < 0)
+		return AWP_ENOMEM;
+	awp_package *p = &inv->pkgs[inv->count];
+	memset(p, 0, sizeof(*p));
+#define COPY(f) if (!(p->f = awp_inv_str(inv, t->f))) return AWP_ENOMEM
+	COPY(type); COPY(name); COPY(version); COPY(source_name); COPY(source_version); COPY(arch);
+	COPY(path); COPY(entry); COPY(manager); COPY(purl); COPY(license); COPY(vendor); COPY(modularity);
+#undef COPY
+	if (t->alias_count && awp_inv_set_aliases(inv, inv->count, t->aliases, t->alias_count) < 0)
+		return AWP_ENOMEM;
+	if (awp_strmap_put(&inv->keys, key, inv->count) < 0)
+		return AWP_ENOMEM;
+	if (index)
+		*index = inv->count;
+	inv->count++;
+	return 0;
+}
+
+int awp_inv_set_aliases(awp_inventory *inv, size_t pkg, const char *const *aliases, size_t n)
+{
+	const char **a = n ? awp_arena_alloc(&inv->arena, n * sizeof(*a)) : NULL;
+	if (n && !a)
+		return AWP_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (!(a[i] = awp_inv_str(inv, aliases[i])))
+			return AWP_ENOMEM;
+	inv->pkgs[pkg].aliases = a;
+	inv->pkgs[pkg].alias_count = n;
+	return 0;
+}
+
+int awp_inv_set_deps(awp_inventory *inv, size_t pkg, const size_t *deps, size_t n)
+{
+	size_t *d = n ? awp_arena_alloc(&inv->arena, n * sizeof(*d)) : NULL;
+	if (n && !d)
+		return AWP_ENOMEM;
+	if (n)
+		memcpy(d, deps, n * sizeof(*d));
+	inv->pkgs[pkg].deps = d;
+	inv->pkgs[pkg].dep_count = n;
+	return 0;
+}
+
+int awp_inv_own_file(awp_inventory *inv, size_t pkg, const char *path, const char *digest)
+{
+	size_t idx;
+	if (awp_strmap_get(&inv->owned, path, &idx)) {
+		/* Shared directories and diversions: the first owner wins; a digest
+		 * arriving later fills a missing one. */
+		if (digest && !inv->owned_files[idx].digest[0])
+			inv->owned_files[idx].digest = awp_inv_str(inv, digest);
+		return 0;
+	}
+	if (inv->nowned >= AWP_MAX_OWNED_FILES)
+		return awp_error_set(AWP_ELIMIT, "more than %d files owned by packages", AWP_MAX_OWNED_FILES);
+	if (AWP_GROW(inv->owned_files, inv->ownedcap, inv->nowned + 1) < 0)
+		return AWP_ENOMEM;
+	const char *key = awp_inv_str(inv, path);
+	const char *dg = awp_inv_str(inv, digest);
+	if (!key || !dg)
+		return AWP_ENOMEM;
+	inv->owned_files[inv->nowned] = (struct owned_file){pkg, dg};
+	if (awp_strmap_put(&inv->owned, key, inv->nowned) < 0)
+		return AWP_ENOMEM;
+	inv->nowned++;
+	return 0;
+}
+
+int awp_inv_compact(awp_inventory *inv, const unsigned char *keep)
+{
+	size_t *map = awp_calloc(inv->count ? inv->count : 1, sizeof(*map));
+	if (!map)
+		return AWP_ENOMEM;
+	size_t n = 0;
+	for (size_t i = 0; i < inv->count; i++) {
+		map[i] = keep[i] ? n : SIZE_MAX;
+		if (keep[i])
+			inv->pkgs[n++] = inv->pkgs[i];
+	}
+	for (size_t i = 0; i < n; i++) {
+		awp_package *p = &inv->pkgs[i];
+		size_t *d = (size_t *)p->deps, m = 0;
+		for (size_t j = 0; j < p->dep_count; j++)
+			if (map[d[j]] != SIZE_MAX)
+				d[m++] = map[d[j]];
+		p->dep_count = m;
+	}
+	for (size_t i = 0; i < inv->nowned; i++)
+		if (map[inv->owned_files[i].pkg] != SIZE_MAX)
+			inv->owned_files[i].pkg = map[inv->owned_files[i].pkg];
+	/* The dedup keys point at old indices: rebuild them. */
+	awp_strmap_free(&inv->keys);
+	for (size_t i = 0; i < n; i++) {
+		awp_package *p = &inv->pkgs[i];
+		char *key = awp_arena_printf(&inv->arena, "%s|%s|%s|%s|%s", p->type, p->name, p->version, p->path, p->entry);
+		if (!key || awp_strmap_put(&inv->keys, key, i) < 0) {
+			free(map);
+			return AWP_ENOMEM;
+		}
+	}
+	inv->count = n;
+	free(map);
+	return 0;
+}
+
+int awp_inv_read_file(awp_inventory *inv, awp_fs *fs, const char *path, size_t max, char **out, size_t *len)
+{
+	int err = awp_fs_read_file(fs, path, max, out, len);
+	if (err < 0 && err != AWP_ENOMEM)
+		awp_inv_warn(inv, path, "%s", awp_error_last());
+	return err;
+}
+
+/* --- collection ------------------------------------------------------------ */
+
+struct walk_ctx {
+	awp_inventory *inv;
+	int err;
+};
+
+static int walk_cb(awp_fs *fs, const awp_walk_entry *e, void *payload)
+{
+	struct walk_ctx *w = payload;
+	if (e->st.type == AWP_FT_DIR) {
+		/* Pseudo filesystems of a live host directory hold no packages. */
+		if (e->depth == 1 && (strcmp(e->path, "/proc") == 0 || strcmp(e->path, "/sys") == 0 ||
+				      strcmp(e->path, "/dev") == 0))
+			return AWP_WALK_SKIP;
+	}
+	if (e->hardlink_repeat)
+		return 0;
+	for (size_t i = 0; i < NANALYZERS; i++) {
+		const awp_analyzer *a = analyzers[i];
+		if (!a->wants || !a->wants(e->path, e->name, &e->st))
+			continue;
+		int err = a->parse(w->inv, fs, e->path, &e->st);
+		if (err == AWP_ENOMEM || err == AWP_ELIMIT) {
+			w->err = err;
+			return err;
+		}
+		break;
+	}
+	return 0;
+}
+
+static void walk_error(const char *path, int code, const char *message, void *payload)
+{
+	(void)code;
+	awp_inv_warn(payload, path, "%s", message);
+}
+
+AWP_EXTERN int awp_inventory_collect(awp_inventory **out, awp_fs *fs, const awp_inventory_options *opts)
+{
+	awp_inventory_options defaults = AWP_INVENTORY_OPTIONS_INIT;
+	if (!opts)
+		opts = &defaults;
+	awp_inventory *inv = awp_calloc(1, sizeof(*inv));
+	if (!inv)
+		return AWP_ENOMEM;
+	int err = 0;
+	for (size_t i = 0; i < NANALYZERS; i++) {
+		if (!analyzers[i]->collect)
+			continue;
+		if (!opts->os_packages && strcmp(analyzers[i]->name, "os") != 0)
+			continue;
+		if ((err = analyzers[i]->collect(inv, fs)) < 0)
+			goto fail;
+	}
+	if (opts->lang_packages) {
+		struct walk_ctx w = {inv, 0};
+		awp_walk_options wo = AWP_WALK_OPTIONS_INIT;
+		wo.on_error = walk_error;
+		wo.error_payload = inv;
+		err = awp_fs_walk(fs, &wo, walk_cb, &w);
+		if (w.err < 0)
+			err = w.err;
+		if (err < 0)
+			goto fail;
+	}
+	for (size_t i = 0; i < NANALYZERS; i++)
+		if (analyzers[i]->finish && (err = analyzers[i]->finish(inv)) < 0)
+			goto fail;
+	if (inv->warn_dropped && awp_inv_warn(inv, "", "%zu more warnings not kept", inv->warn_dropped) < 0) {
+		err = AWP_ENOMEM;
+		goto fail;
+	}
+	*out = inv;
+	return 0;
+fail:
+	awp_inventory_free(inv);
+	return err;
+}
+
+AWP_EXTERN void awp_inventory_free(awp_inventory *inv)
+{
+	if (!inv)
+		return;
+	awp_strmap_free(&inv->owned);
+	awp_strmap_free(&inv->keys);
+	free(inv->owned_files);
+	free(inv->pkgs);
+	free(inv->warns);
+	for (size_t i = 0; i < sizeof(inv->analyzer_state) / sizeof(inv->analyzer_state[0]); i++)
+		free(inv->analyzer_state[i]);
+	awp_arena_free(&inv->arena);
+	free(inv);
+}
+
+AWP_EXTERN const awp_os_info *awp_inventory_os(const awp_inventory *inv) { return &inv->os; }
+AWP_EXTERN size_t awp_inventory_count(const awp_inventory *inv) { return inv->count; }
+AWP_EXTERN const awp_package *awp_inventory_get(const awp_inventory *inv, size_t i)
+{
+	return i < inv->count ? &inv->pkgs[i] : NULL;
+}
+AWP_EXTERN size_t awp_inventory_warning_count(const awp_inventory *inv) { return inv->nwarn; }
+AWP_EXTERN const awp_inventory_warning *awp_inventory_warning_get(const awp_inventory *inv, size_t i)
+{
+	return i < inv->nwarn ? &inv->warns[i] : NULL;
+}
+AWP_EXTERN size_t awp_inventory_owned_file_count(const awp_inventory *inv) { return inv->nowned; }
+
+AWP_EXTERN long awp_inventory_owner(const awp_inventory *inv, const char *path, const char **digest)
+{
+	size_t idx;
+	if (!awp_strmap_get(&inv->owned, path, &idx)) {
+		if (digest)
+			*digest = "";
+		return -1;
+	}
+	if (digest)
+		*digest = inv->owned_files[idx].digest;
+	return (long)inv->owned_files[idx].pkg;
+}
