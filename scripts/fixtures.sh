@@ -17,7 +17,7 @@ mkdir -p "$out"
 SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 echo "fixtures: building into $out (first run downloads Debian packages: a few minutes)"
-if ! FX_KEEP_WORK=1 $SUDO -E bash "$builder" "$out" > "$out/build.log" 2>&1; then
+if ! FX_KEEP_WORK=1 ${SUDO:+$SUDO -E} bash "$builder" "$out" > "$out/build.log" 2>&1; then
 	tail -30 "$out/build.log" >&2
 	echo "fixtures: build failed (log: $out/build.log)" >&2
 	exit 1
