@@ -1,0 +1,196 @@
+/*
+ * vuln/vulndb.c - open and query the advisory database.
+ *
+ * Schema (version 1):
+ *   meta(key PRIMARY KEY, value)            schema_version, built_at (unix time)
+ *   advisory(rowid, id UNIQUE, modified, published, summary, aliases,
+ *            severity, refs, db_specific)    JSON columns hold OSV's own JSON
+ *   affected(advisory, ecosystem, name, name_key, item)
+ *            item = the OSV affected[] element; index (ecosystem, name_key)
+ */
+#include "vuln/vulndb_int.h"
+
+#include "util/error.h"
+#include "util/mem.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct awp_vulndb {
+	sqlite3 *db;
+	char *path;
+	sqlite3_stmt *lookup;
+	int64_t built_at;
+};
+
+int awp_vulndb_sqlerr(sqlite3 *db, const char *path, const char *what)
+{
+	return awp_error_set(AWP_ERROR, "advisory database %s: %s: %s", path, what, db ? sqlite3_errmsg(db) : "?");
+}
+
+int awp_vulndb_schema(sqlite3 *db, const char *path)
+{
+	static const char sql[] =
+		"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
+		"CREATE TABLE IF NOT EXISTS advisory(rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL,"
+		" modified TEXT, published TEXT, summary TEXT, aliases TEXT, severity TEXT, refs TEXT,"
+		" db_specific TEXT);"
+		"CREATE TABLE IF NOT EXISTS affected(advisory INTEGER NOT NULL, ecosystem TEXT NOT NULL,"
+		" name TEXT NOT NULL, name_key TEXT NOT NULL, item TEXT NOT NULL);"
+		"CREATE INDEX IF NOT EXISTS affected_pkg ON affected(ecosystem, name_key);"
+		"CREATE INDEX IF NOT EXISTS affected_adv ON affected(advisory);"
+		"INSERT OR IGNORE INTO meta VALUES('schema_version', '" AWP_VULNDB_SCHEMA_VERSION "');";
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return awp_vulndb_sqlerr(db, path, "creating tables");
+	return 0;
+}
+
+AWP_EXTERN const char *awp_vulndb_default_path(void)
+{
+	static char buf[4096];
+	const char *env = getenv("AWP_DB");
+	if (env && *env)
+		return env;
+	const char *xdg = getenv("XDG_CACHE_HOME");
+	const char *home = getenv("HOME");
+	if (xdg && *xdg)
+		snprintf(buf, sizeof buf, "%s/awp/vuln.db", xdg);
+	else
+		snprintf(buf, sizeof buf, "%s/.cache/awp/vuln.db", home && *home ? home : "/tmp");
+	return buf;
+}
+
+AWP_EXTERN const char *awp_vulndb_name_key(const char *ecosystem, const char *name, char *buf, size_t cap)
+{
+	size_t n = 0;
+	if (cap == 0)
+		return "";
+	if (strcmp(ecosystem, "PyPI") == 0) {
+		/* PEP 503: lowercase, and any run of '-', '_', '.' is one '-'. */
+		int sep = 0;
+		for (const char *p = name; *p && n + 1 < cap; p++) {
+			if (*p == '-' || *p == '_' || *p == '.') {
+				sep = 1;
+				continue;
+			}
+			if (sep && n > 0)
+				buf[n++] = '-';
+			sep = 0;
+			if (n + 1 < cap)
+				buf[n++] = (char)tolower((unsigned char)*p);
+		}
+	} else {
+		for (const char *p = name; *p && n + 1 < cap; p++)
+			buf[n++] = *p;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+AWP_EXTERN int awp_vulndb_open(awp_vulndb **out, const char *path)
+{
+	awp_vulndb *v = awp_calloc(1, sizeof(*v));
+	if (!v || !(v->path = awp_strdup(path))) {
+		free(v);
+		return AWP_ENOMEM;
+	}
+	int err = 0;
+	if (sqlite3_open_v2(path, &v->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		FILE *f = fopen(path, "rb");
+		if (!f)
+			err = awp_error_set(AWP_ENOTFOUND, "advisory database %s not found (run 'awp db import' or 'awp db update')", path);
+		else {
+			fclose(f);
+			err = awp_vulndb_sqlerr(v->db, path, "open");
+		}
+		goto fail;
+	}
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(v->db, "SELECT value FROM meta WHERE key='built_at'", -1, &st, NULL) != SQLITE_OK) {
+		err = awp_error_set(AWP_ECORRUPT, "advisory database %s: not an awp database (%s)", path, sqlite3_errmsg(v->db));
+		goto fail;
+	}
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v->built_at = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(v->db,
+			       "SELECT a.id, a.modified, a.published, a.summary, f.ecosystem, f.name, a.aliases,"
+			       " a.severity, a.refs, f.item, a.db_specific FROM affected f JOIN advisory a"
+			       " ON a.rowid = f.advisory WHERE f.ecosystem = ?1 AND f.name_key = ?2 ORDER BY a.id",
+			       -1, &v->lookup, NULL) != SQLITE_OK) {
+		err = awp_error_set(AWP_ECORRUPT, "advisory database %s: %s", path, sqlite3_errmsg(v->db));
+		goto fail;
+	}
+	*out = v;
+	return 0;
+fail:
+	awp_vulndb_close(v);
+	return err;
+}
+
+AWP_EXTERN void awp_vulndb_close(awp_vulndb *v)
+{
+	if (!v)
+		return;
+	sqlite3_finalize(v->lookup);
+	sqlite3_close(v->db);
+	free(v->path);
+	free(v);
+}
+
+AWP_EXTERN int64_t awp_vulndb_built_at(const awp_vulndb *v)
+{
+	return v->built_at;
+}
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t ? (const char *)t : "";
+}
+
+AWP_EXTERN int awp_vulndb_lookup(awp_vulndb *v, const char *ecosystem, const char *name, awp_vulndb_entry_cb cb,
+				 void *payload)
+{
+	char key[512];
+	awp_vulndb_name_key(strncmp(ecosystem, "PyPI", 4) == 0 ? "PyPI" : ecosystem, name, key, sizeof key);
+	sqlite3_reset(v->lookup);
+	sqlite3_bind_text(v->lookup, 1, ecosystem, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(v->lookup, 2, key, -1, SQLITE_TRANSIENT);
+	int rc, err = 0;
+	while ((rc = sqlite3_step(v->lookup)) == SQLITE_ROW) {
+		awp_vulndb_entry e = {
+			.id = col(v->lookup, 0), .modified = col(v->lookup, 1), .published = col(v->lookup, 2),
+			.summary = col(v->lookup, 3), .ecosystem = col(v->lookup, 4), .name = col(v->lookup, 5),
+			.aliases_json = col(v->lookup, 6), .severity_json = col(v->lookup, 7),
+			.refs_json = col(v->lookup, 8), .affected_json = col(v->lookup, 9),
+			.db_specific_json = col(v->lookup, 10),
+		};
+		if ((err = cb(&e, payload)) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		err = awp_vulndb_sqlerr(v->db, v->path, "lookup");
+	sqlite3_reset(v->lookup);
+	return err < 0 ? err : 0;
+}
+
+AWP_EXTERN int awp_vulndb_counts(awp_vulndb *v, awp_vulndb_count_cb cb, void *payload)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(v->db,
+			       "SELECT CASE WHEN instr(ecosystem, ':') > 0 THEN substr(ecosystem, 1, instr(ecosystem, ':') - 1)"
+			       " ELSE ecosystem END AS eco, COUNT(DISTINCT advisory) FROM affected GROUP BY eco ORDER BY eco",
+			       -1, &st, NULL) != SQLITE_OK)
+		return awp_vulndb_sqlerr(v->db, v->path, "counting");
+	int rc, err = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((err = cb(col(st, 0), (size_t)sqlite3_column_int64(st, 1), payload)) != 0)
+			break;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		err = awp_vulndb_sqlerr(v->db, v->path, "counting");
+	sqlite3_finalize(st);
+	return err < 0 ? err : 0;
+}
