@@ -59,6 +59,7 @@ struct qhdr {
 
 struct qcow2 {
 	libqcow_file_t *file;
+	libqcow_file_t *guard;  /* see open_guard() */
 	char *path;
 	int fd;                 /* our own reads of L1/L2 (only with a backing file) */
 	awp_source *backing;    /* NULL: no backing file */
@@ -283,6 +284,10 @@ static void qcow2_close(void *ctx)
 		libqcow_file_close(q->file, NULL);
 		libqcow_file_free(&q->file, NULL);
 	}
+	if (q->guard) {
+		libqcow_file_close(q->guard, NULL);
+		libqcow_file_free(&q->guard, NULL);
+	}
 	if (q->fd >= 0)
 		close(q->fd);
 	awp_source_free(q->backing);
@@ -296,6 +301,28 @@ static const awp_source_ops qcow2_ops = {
 	.version = AWP_SOURCE_OPS_VERSION, .format = "qcow2", .thread_safe = 0,
 	.read = qcow2_read, .close = qcow2_close,
 };
+
+/*
+ * libqcow refuses every read of an image that names a backing file until a
+ * parent libqcow file is attached. We only ask it for allocated clusters, so
+ * attach a second handle on the same image as a guard: should libqcow ever
+ * consult its parent, that handle has no parent either and the read fails
+ * cleanly ("missing parent file") instead of returning wrong bytes.
+ */
+static int open_guard(struct qcow2 *q)
+{
+	libqcow_error_t *e = NULL;
+	if (libqcow_file_initialize(&q->guard, &e) != 1)
+		return yal(AWP_ENOMEM, q->path, &e);
+	if (libqcow_file_open(q->guard, q->path, LIBQCOW_OPEN_READ, &e) != 1) {
+		int err = yal(AWP_ECORRUPT, q->path, &e);
+		libqcow_file_free(&q->guard, NULL);
+		return err;
+	}
+	if (libqcow_file_set_parent_file(q->file, q->guard, &e) != 1)
+		return yal(AWP_ECORRUPT, q->path, &e);
+	return 0;
+}
 
 static int open_backing(struct qcow2 *q, const char *name, const char *format, const awp_image_chain *chain)
 {
@@ -364,7 +391,7 @@ int awp_image_open_qcow2(awp_source **out, const char *path, const awp_image_cha
 	q->size = media;
 
 	if (name[0]) {
-		if ((err = load_l1(q, &h)) < 0)
+		if ((err = load_l1(q, &h)) < 0 || (err = open_guard(q)) < 0)
 			goto fail;
 		if ((err = open_backing(q, name, h.backing_format, chain)) < 0)
 			goto fail;

@@ -21,9 +21,12 @@
 #undef LIBVMDK_HAVE_BFIO
 #include <libvmdk.h>
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct vmdk {
 	libvmdk_handle_t *h[AWP_MAX_IMAGE_CHAIN + 1]; /* h[0] is the image, then parents */
@@ -77,6 +80,63 @@ static const awp_source_ops vmdk_ops = {
 	.read = vmdk_read, .close = vmdk_close,
 };
 
+/* Name of the only extent of h when it is a sparse one, else NULL. */
+static char *single_sparse_extent(libvmdk_handle_t *h)
+{
+	libvmdk_error_t *e = NULL;
+	libvmdk_extent_descriptor_t *x = NULL;
+	int n = 0, type = 0;
+	size_t size = 0;
+	char *name = NULL;
+	if (libvmdk_handle_get_number_of_extents(h, &n, &e) != 1 || n != 1 ||
+	    libvmdk_handle_get_extent_descriptor(h, 0, &x, &e) != 1)
+		goto done;
+	if (libvmdk_extent_descriptor_get_type(x, &type, &e) != 1 || type != LIBVMDK_EXTENT_TYPE_SPARSE ||
+	    libvmdk_extent_descriptor_get_utf8_filename_size(x, &size, &e) != 1 || size < 2 || size > 4096)
+		goto done;
+	if ((name = malloc(size)) && libvmdk_extent_descriptor_get_utf8_filename(x, (uint8_t *)name, size, &e) != 1) {
+		free(name);
+		name = NULL;
+	}
+done:
+	libvmdk_error_free(&e);
+	if (x)
+		libvmdk_extent_descriptor_free(&x, NULL);
+	return name;
+}
+
+/*
+ * A monolithicSparse or streamOptimized file embeds a descriptor naming its
+ * single extent: the file itself, under the name it was created with. After a
+ * rename (an export downloaded as "i-123.vmdk") libvmdk looks for the old
+ * name. libvmdk takes extent files only by name (the bfio pool entry point
+ * is not usable with Debian's headers), so give it the old name: a symlink in
+ * a private temporary directory, removed as soon as the extent is open.
+ */
+static int open_renamed_extent(libvmdk_handle_t *h, const char *path, const char *extent)
+{
+	const char *tmp = getenv("TMPDIR");
+	char dir[4096], link[4200];
+	snprintf(dir, sizeof dir, "%s/awp-vmdk-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(dir))
+		return awp_error_errno(errno, "vmdk %s: cannot create a temporary directory", path);
+	snprintf(link, sizeof link, "%s/%s", dir, extent);
+	char *abs = realpath(path, NULL);
+	int err = 0;
+	if (!abs || symlink(abs, link) < 0) {
+		err = awp_error_errno(errno, "vmdk %s: cannot link extent name %s", path, extent);
+	} else {
+		libvmdk_error_t *e = NULL;
+		if (libvmdk_handle_set_extent_data_files_path(h, dir, strlen(dir), &e) != 1 ||
+		    libvmdk_handle_open_extent_data_files(h, &e) != 1)
+			err = yal(AWP_ECORRUPT, path, &e);
+		unlink(link);
+	}
+	free(abs);
+	rmdir(dir);
+	return err;
+}
+
 /* Open `path` as v->h[v->n] with its extent files. */
 static int open_one(struct vmdk *v, const char *path)
 {
@@ -90,6 +150,25 @@ static int open_one(struct vmdk *v, const char *path)
 		return err;
 	}
 	v->h[v->n++] = h;
+	char *extent = single_sparse_extent(h);
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	int err = 0;
+	if (extent && !strchr(extent, '/') && strcmp(extent, base) != 0 && strcmp(extent, "..") != 0 &&
+	    strcmp(extent, ".") != 0) {
+		/* Only when the file is the extent itself (embedded descriptor). */
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		char magic[4] = {0};
+		if (fd >= 0 && pread(fd, magic, 4, 0) == 4 && memcmp(magic, "KDMV", 4) == 0) {
+			close(fd);
+			err = open_renamed_extent(h, path, extent);
+			free(extent);
+			return err;
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	free(extent);
 	if (libvmdk_handle_open_extent_data_files(h, &e) != 1)
 		return yal(AWP_ECORRUPT, path, &e);
 	return 0;
