@@ -43,6 +43,11 @@ static int vhd_footer_at_end(int fd, off_t size)
 
 AWP_EXTERN int awp_source_open(awp_source **out, const char *path)
 {
+	return awp_image_open_chained(out, path, NULL);
+}
+
+int awp_image_open_chained(awp_source **out, const char *path, const awp_image_chain *chain)
+{
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return awp_error_errno(errno, "%s", path);
@@ -56,6 +61,12 @@ AWP_EXTERN int awp_source_open(awp_source **out, const char *path)
 		close(fd);
 		return awp_error_set(AWP_EINVAL, "%s: is a directory, not a disk image", path);
 	}
+	awp_image_chain self;
+	int err = awp_image_chain_push(&self, chain, path);
+	if (err < 0) {
+		close(fd);
+		return err;
+	}
 	if (S_ISBLK(st.st_mode))
 		return awp_image_open_raw(out, fd, path, 1);
 	if (!S_ISREG(st.st_mode)) {
@@ -67,7 +78,7 @@ AWP_EXTERN int awp_source_open(awp_source **out, const char *path)
 	memset(head, 0, sizeof head);
 	ssize_t n = read_some(fd, head, sizeof head, 0);
 	if (n < 0) {
-		int err = awp_error_errno(errno, "%s: cannot read header", path);
+		err = awp_error_errno(errno, "%s: cannot read header", path);
 		close(fd);
 		return err;
 	}
@@ -75,28 +86,28 @@ AWP_EXTERN int awp_source_open(awp_source **out, const char *path)
 	if (n >= 4 && memcmp(head, "QFI\xfb", 4) == 0) {
 		uint32_t version = awp_be32(head, sizeof head, 4);
 		close(fd);
-		if (version < 2)
+		if (version < 2 || version > 3)
 			return awp_error_set(AWP_EUNSUPPORTED, "%s: qcow version %u is not supported (only qcow2 v2/v3)",
 					     path, version);
-		return awp_image_open_qcow2(out, path);
+		return awp_image_open_qcow2(out, path, &self);
 	}
 	if ((n >= 4 && memcmp(head, "KDMV", 4) == 0) ||
 	    (n >= 4 && memcmp(head, "COWD", 4) == 0) ||
 	    (n >= 21 && memcmp(head, "# Disk DescriptorFile", 21) == 0)) {
 		close(fd);
-		return awp_image_open_vmdk(out, path);
+		return awp_image_open_vmdk(out, path, &self);
 	}
 	if (n >= 8 && memcmp(head, "vhdxfile", 8) == 0) {
 		close(fd);
-		return awp_image_open_vhdi(out, path, "vhdx");
+		return awp_image_open_vhdi(out, path, "vhdx", &self);
 	}
 	if (n >= 8 && memcmp(head, "conectix", 8) == 0) {
 		close(fd);
-		return awp_image_open_vhdi(out, path, "vhd");
+		return awp_image_open_vhdi(out, path, "vhd", &self);
 	}
 	if (vhd_footer_at_end(fd, st.st_size)) {
 		close(fd);
-		return awp_image_open_vhdi(out, path, "vhd");
+		return awp_image_open_vhdi(out, path, "vhd", &self);
 	}
 	return awp_image_open_raw(out, fd, path, 0);
 }
