@@ -1,0 +1,463 @@
+/*
+ * fs/ext.c - ext2/3/4 read-only backend: open, stat, readdir, lookup,
+ * readlink (file data is in ext_file.c, the io_manager in ext_io.c).
+ *
+ * libext2fs is opened read-only (never EXT2_FLAG_RW) and strict about
+ * checksums: a bad inode, directory block or extent block checksum is an
+ * error for that object. Only when the superblock or group descriptors fail
+ * their checksums do we reopen ignoring them, say so in info.warning, and
+ * turn strict checking back on. libext2fs trusts a few on-disk fields, so
+ * before handing it anything we check: the filesystem fits in its source
+ * (bounds the group descriptor table), inode numbers are within
+ * s_inodes_count, directories are below AWP_MAX_EXT_DIR_SIZE and map no more
+ * blocks than their size, extent trees are at most 5 deep.
+ */
+#include "fs/ext_int.h"
+
+#include "util/bytes.h"
+#include "util/error.h"
+#include "util/mem.h"
+
+#include <et/com_err.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SB_OFFSET 1024
+#define SB_MAGIC 0xEF53
+
+static pthread_once_t et_once = PTHREAD_ONCE_INIT;
+
+/* com_err needs the ext2 table registered once to name libext2fs codes. */
+static void et_init(void)
+{
+	initialize_ext2_error_table();
+}
+
+int awp_ext_error(struct ext_fs *x, errcode_t e, uint64_t ino, const char *what)
+{
+	int code;
+	const char *text;
+	char ino_txt[40] = "";
+	if (ino)
+		snprintf(ino_txt, sizeof ino_txt, "inode %llu: ", (unsigned long long)ino);
+	if (e == EXT2_ET_SHORT_READ && x->io.err) {
+		code = x->io.err;
+		x->io.err = 0;
+		return awp_error_set(code, "%s (%s): %s%s: read failed: %s", x->type, x->name, ino_txt, what,
+				     x->io.msg);
+	}
+	switch (e) {
+	case EXT2_ET_NO_MEMORY: code = AWP_ENOMEM; break;
+	case EXT2_ET_UNSUPP_FEATURE:
+	case EXT2_ET_RO_UNSUPP_FEATURE:
+	case EXT2_ET_UNIMPLEMENTED: code = AWP_EUNSUPPORTED; break;
+	case EXT2_ET_FILE_NOT_FOUND: code = AWP_ENOTFOUND; break;
+	default: code = AWP_ECORRUPT; break;
+	}
+	pthread_once(&et_once, et_init);
+	text = error_message(e);
+	return awp_error_set(code, "%s (%s): %s%s: %s", x->type, x->name, ino_txt, what, text);
+}
+
+int awp_ext_read_inode(struct ext_fs *x, uint64_t ino, struct ext2_inode_large *out)
+{
+	if (ino < 1 || ino > x->fs->super->s_inodes_count)
+		return awp_error_set(AWP_ECORRUPT, "%s (%s): inode %llu is out of range (1..%u)", x->type, x->name,
+				     (unsigned long long)ino, x->fs->super->s_inodes_count);
+	memset(out, 0, sizeof(*out));
+	errcode_t e = ext2fs_read_inode_full(x->fs, (ext2_ino_t)ino, (struct ext2_inode *)out, sizeof(*out));
+	if (e)
+		return awp_ext_error(x, e, ino, "reading inode");
+	return 0;
+}
+
+/* --- probe and open ---------------------------------------------------------- */
+
+static int ext_probe(awp_source *src)
+{
+	unsigned char b[2];
+	if (awp_source_size(src) < SB_OFFSET + 1024)
+		return 0;
+	if (awp_source_read(src, b, sizeof b, SB_OFFSET + 0x38) < 0)
+		return 0;
+	return awp_le16(b, sizeof b, 0) == SB_MAGIC;
+}
+
+/* ext3 = journal and nothing newer than ext3 knows; ext4 = any feature beyond
+ * (the same rule as blkid). */
+static const char *type_of(const struct ext2_super_block *sb)
+{
+	uint32_t incompat_ext3 = EXT2_FEATURE_INCOMPAT_FILETYPE | EXT3_FEATURE_INCOMPAT_RECOVER |
+				 EXT2_FEATURE_INCOMPAT_META_BG;
+	uint32_t rocompat_ext3 = EXT2_FEATURE_RO_COMPAT_SPARSE_SUPER | EXT2_FEATURE_RO_COMPAT_LARGE_FILE |
+				 0x0004u /* btree_dir, never used */;
+	if ((sb->s_feature_incompat & ~incompat_ext3) || (sb->s_feature_ro_compat & ~rocompat_ext3))
+		return "ext4";
+	if (sb->s_feature_compat & EXT3_FEATURE_COMPAT_HAS_JOURNAL)
+		return "ext3";
+	return "ext2";
+}
+
+/* Our own look at the raw superblock before libext2fs trusts it. */
+static int precheck(struct ext_fs *x, awp_source *src)
+{
+	unsigned char sb[1024];
+	int err = awp_source_read(src, sb, sizeof sb, SB_OFFSET);
+	if (err < 0)
+		return awp_error_prefix(err, "ext (%s): superblock: ", x->name);
+	if (awp_le16(sb, sizeof sb, 0x38) != SB_MAGIC)
+		return awp_error_set(AWP_ECORRUPT, "ext (%s): bad superblock magic", x->name);
+	uint32_t log_bs = awp_le32(sb, sizeof sb, 0x18);
+	if (log_bs > 6) /* 1 KiB << 6 = 64 KiB, the largest ext block */
+		return awp_error_set(AWP_ECORRUPT, "ext (%s): block size 2^(10+%u) is invalid", x->name, log_bs);
+	uint64_t bs = 1024u << log_bs;
+	uint64_t blocks = awp_le32(sb, sizeof sb, 0x04);
+	if (awp_le32(sb, sizeof sb, 0x60) & EXT4_FEATURE_INCOMPAT_64BIT)
+		blocks |= (uint64_t)awp_le32(sb, sizeof sb, 0x150) << 32;
+	uint64_t bytes;
+	if (awp_mul_overflow(blocks, bs, &bytes) || bytes > awp_source_size(src))
+		return awp_error_set(AWP_ECORRUPT,
+				     "ext (%s): filesystem of %llu blocks of %llu bytes is larger than its volume "
+				     "(%llu bytes)",
+				     x->name, (unsigned long long)blocks, (unsigned long long)bs,
+				     (unsigned long long)awp_source_size(src));
+	return 0;
+}
+
+static void add_warning(struct ext_fs *x, const char *w)
+{
+	size_t n = strlen(x->warning);
+	snprintf(x->warning + n, sizeof x->warning - n, "%s%s", n ? "; " : "", w);
+}
+
+static void ext_close(void *ctx)
+{
+	struct ext_fs *x = ctx;
+	if (!x)
+		return;
+	if (x->fs)
+		ext2fs_close_free(&x->fs);
+	free(x);
+}
+
+static int is_csum_error(errcode_t e)
+{
+	return e == EXT2_ET_SB_CSUM_INVALID || e == EXT2_ET_BAD_CRC || e == EXT2_ET_UNKNOWN_CSUM;
+}
+
+static int ext_open(void **ctx, awp_source *src, const char *name, awp_fs_info *info, uint64_t *root_ino)
+{
+	struct ext_fs *x = awp_calloc(1, sizeof(*x));
+	if (!x)
+		return AWP_ENOMEM;
+	x->name = name;
+	x->io.src = src;
+	snprintf(x->type, sizeof x->type, "ext");
+	int err = precheck(x, src);
+	if (err < 0)
+		goto fail;
+	char dev[64];
+	awp_ext_io_name(dev, sizeof dev, &x->io);
+	int flags = EXT2_FLAG_64BITS | EXT2_FLAG_SKIP_MMP;
+	errcode_t e = ext2fs_open2(dev, NULL, flags, 0, 0, awp_ext_io_manager(), &x->fs);
+	if (e && is_csum_error(e)) {
+		pthread_once(&et_once, et_init);
+		char w[200];
+		snprintf(w, sizeof w, "metadata checksum errors ignored at open (%s)", error_message(e));
+		add_warning(x, w);
+		x->fs = NULL;
+		e = ext2fs_open2(dev, NULL, flags | EXT2_FLAG_IGNORE_CSUM_ERRORS, 0, 0, awp_ext_io_manager(),
+				 &x->fs);
+		if (!e) /* checksums of inodes, directories and extents stay checked */
+			x->fs->flags &= ~EXT2_FLAG_IGNORE_CSUM_ERRORS;
+	}
+	if (e) {
+		x->fs = NULL;
+		err = awp_ext_error(x, e, 0, "opening");
+		goto fail;
+	}
+	struct ext2_super_block *sb = x->fs->super;
+	snprintf(x->type, sizeof x->type, "%s", type_of(sb));
+	x->bs = (uint32_t)x->fs->blocksize;
+	x->blocks = ext2fs_blocks_count(sb);
+	if (sb->s_inodes_count < EXT2_ROOT_INO) {
+		err = awp_error_set(AWP_ECORRUPT, "%s (%s): only %u inodes", x->type, x->name, sb->s_inodes_count);
+		goto fail;
+	}
+	size_t ll = 0;
+	while (ll < sizeof sb->s_volume_name && sb->s_volume_name[ll])
+		ll++;
+	memcpy(x->label, sb->s_volume_name, ll);
+	x->label[ll] = '\0';
+	const unsigned char *u = sb->s_uuid;
+	int zero = 1;
+	for (int i = 0; i < 16; i++)
+		zero &= u[i] == 0;
+	if (!zero)
+		snprintf(x->uuid, sizeof x->uuid,
+			 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", u[0], u[1], u[2],
+			 u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+	if (ext2fs_has_feature_journal_needs_recovery(sb))
+		add_warning(x, "journal needs recovery; read as-is (recent changes may be missing)");
+	if (sb->s_state & EXT2_ERROR_FS)
+		add_warning(x, "filesystem is marked as having errors");
+	if (ext2fs_has_feature_journal_dev(sb))
+		add_warning(x, "this is an external journal device, not a filesystem");
+
+	memset(info, 0, sizeof(*info));
+	info->type = x->type;
+	info->label = x->label;
+	info->uuid = x->uuid;
+	info->block_size = x->bs;
+	info->size_bytes = x->blocks * x->bs;
+	uint64_t freeb = ext2fs_free_blocks_count(sb);
+	info->used_bytes = freeb <= x->blocks ? (x->blocks - freeb) * x->bs : 0;
+	info->warning = x->warning[0] ? x->warning : NULL;
+	*root_ino = EXT2_ROOT_INO;
+	*ctx = x;
+	return 0;
+fail:
+	ext_close(x);
+	return err;
+}
+
+/* --- stat ------------------------------------------------------------------- */
+
+static awp_ftype ftype_of_mode(uint16_t mode)
+{
+	switch (mode & 0170000) {
+	case 0100000: return AWP_FT_REG;
+	case 0040000: return AWP_FT_DIR;
+	case 0120000: return AWP_FT_SYMLINK;
+	case 0020000: return AWP_FT_CHR;
+	case 0060000: return AWP_FT_BLK;
+	case 0010000: return AWP_FT_FIFO;
+	case 0140000: return AWP_FT_SOCK;
+	default: return AWP_FT_UNKNOWN;
+	}
+}
+
+/* Whether the large inode holds a field ending `end` bytes past offset 128. */
+static int has_extra(struct ext_fs *x, const struct ext2_inode_large *in, size_t end)
+{
+	return EXT2_INODE_SIZE(x->fs->super) > EXT2_GOOD_OLD_INODE_SIZE &&
+	       (size_t)in->i_extra_isize >= end && EXT2_GOOD_OLD_INODE_SIZE + (size_t)in->i_extra_isize <=
+	       (size_t)EXT2_INODE_SIZE(x->fs->super);
+}
+
+static int ext_stat(void *ctx, uint64_t ino, awp_stat *out)
+{
+	struct ext_fs *x = ctx;
+	struct ext2_inode_large in;
+	int err = awp_ext_read_inode(x, ino, &in);
+	if (err < 0)
+		return err;
+	out->type = ftype_of_mode(in.i_mode);
+	out->mode = in.i_mode & 07777;
+	out->uid = inode_uid(in);
+	out->gid = inode_gid(in);
+	out->nlink = in.i_links_count;
+	out->size = EXT2_I_SIZE(&in);
+	out->allocated = ext2fs_get_stat_i_blocks(x->fs, (struct ext2_inode *)&in) * 512;
+	/* Seconds are signed 32 bits; with the extra field its low 2 bits extend
+	 * the epoch and the rest is nanoseconds (kernel ext4_decode_extra_time). */
+	out->mtime = (int32_t)in.i_mtime;
+	if (has_extra(x, &in, 12)) { /* i_mtime_extra is at 128 + 8 .. 128 + 12 */
+		out->mtime += (int64_t)(in.i_mtime_extra & 3) << 32;
+		out->mtime_nsec = in.i_mtime_extra >> 2;
+		if (out->mtime_nsec > 999999999)
+			out->mtime_nsec = 0;
+	}
+	if (out->type == AWP_FT_CHR || out->type == AWP_FT_BLK) {
+		/* Old encoding in i_block[0] (8:8), new in i_block[1] (kernel new_decode_dev). */
+		uint32_t b0 = in.i_block[0], b1 = in.i_block[1];
+		if (b0) {
+			out->rdev_major = (b0 >> 8) & 0xff;
+			out->rdev_minor = b0 & 0xff;
+		} else {
+			out->rdev_major = (b1 & 0xfff00) >> 8;
+			out->rdev_minor = (b1 & 0xff) | ((b1 >> 12) & 0xfff00);
+		}
+	}
+	return 0;
+}
+
+/* --- directories ---------------------------------------------------------------- */
+
+struct rd {
+	struct ext_fs *x;
+	awp_dirent_cb cb;
+	void *payload;
+	uint64_t blocks, max_blocks;
+	int ret;              /* callback's nonzero return */
+	int corrupt;          /* our own cap was hit */
+};
+
+static awp_ftype ftype_of_dirent(int ft)
+{
+	switch (ft) {
+	case EXT2_FT_REG_FILE: return AWP_FT_REG;
+	case EXT2_FT_DIR: return AWP_FT_DIR;
+	case EXT2_FT_CHRDEV: return AWP_FT_CHR;
+	case EXT2_FT_BLKDEV: return AWP_FT_BLK;
+	case EXT2_FT_FIFO: return AWP_FT_FIFO;
+	case EXT2_FT_SOCK: return AWP_FT_SOCK;
+	case EXT2_FT_SYMLINK: return AWP_FT_SYMLINK;
+	default: return AWP_FT_UNKNOWN;
+	}
+}
+
+static int rd_cb(ext2_ino_t dir, int entry, struct ext2_dir_entry *d, int offset, int blocksize, char *buf,
+		 void *priv)
+{
+	struct rd *r = priv;
+	/* Every directory block starts with an entry at offset 0 and we ask for
+	 * empty ones too, so this counts blocks: a damaged extent map cannot make
+	 * us read more blocks than the directory's size holds. */
+	if (offset == 0 && ++r->blocks > r->max_blocks) {
+		r->corrupt = 1;
+		return DIRENT_ABORT;
+	}
+	if (d->inode == 0)
+		return 0;
+	int len = ext2fs_dirent_name_len(d);
+	if (len == 0 || (len == 1 && d->name[0] == '.') || (len == 2 && d->name[0] == '.' && d->name[1] == '.'))
+		return 0;
+	char name[EXT2_NAME_LEN + 1];
+	memcpy(name, d->name, (size_t)len);
+	name[len] = '\0';
+	if (memchr(name, '\0', (size_t)len) || memchr(name, '/', (size_t)len))
+		return 0; /* a name the kernel could not have written: not a path component */
+	awp_ftype t = AWP_FT_UNKNOWN;
+	if (ext2fs_has_feature_filetype(r->x->fs->super))
+		t = ftype_of_dirent(ext2fs_dirent_file_type(d));
+	awp_dirent ent = {.name = name, .ino = d->inode, .type = t};
+	int rc = r->cb(&ent, r->payload);
+	if (rc != 0) {
+		r->ret = rc;
+		return DIRENT_ABORT;
+	}
+	return 0;
+}
+
+static int ext_readdir(void *ctx, uint64_t dir, awp_dirent_cb cb, void *payload)
+{
+	struct ext_fs *x = ctx;
+	struct ext2_inode_large in;
+	int err = awp_ext_read_inode(x, dir, &in);
+	if (err < 0)
+		return err;
+	if (!LINUX_S_ISDIR(in.i_mode))
+		return awp_error_set(AWP_EINVAL, "%s (%s): inode %llu: not a directory", x->type, x->name,
+				     (unsigned long long)dir);
+	uint64_t size = EXT2_I_SIZE(&in);
+	if (size > AWP_MAX_EXT_DIR_SIZE)
+		return awp_error_set(AWP_ELIMIT, "%s (%s): inode %llu: directory size %llu exceeds the limit",
+				     x->type, x->name, (unsigned long long)dir, (unsigned long long)size);
+	if ((in.i_flags & EXT4_EXTENTS_FL) && awp_le16(in.i_block, sizeof in.i_block, 6) > AWP_MAX_EXT_EXTENT_DEPTH)
+		return awp_error_set(AWP_ECORRUPT, "%s (%s): inode %llu: extent tree too deep", x->type, x->name,
+				     (unsigned long long)dir);
+	struct rd r = {.x = x, .cb = cb, .payload = payload, .max_blocks = size / x->bs + 4};
+	errcode_t e = ext2fs_dir_iterate2(x->fs, (ext2_ino_t)dir, DIRENT_FLAG_INCLUDE_EMPTY, NULL, rd_cb, &r);
+	if (r.ret)
+		return r.ret;
+	if (r.corrupt)
+		return awp_error_set(AWP_ECORRUPT, "%s (%s): inode %llu: directory maps more blocks than its size",
+				     x->type, x->name, (unsigned long long)dir);
+	if (e)
+		return awp_ext_error(x, e, dir, "reading directory");
+	return 0;
+}
+
+struct lk {
+	const char *name;
+	uint64_t ino;
+};
+
+static int lookup_cb(const awp_dirent *ent, void *payload)
+{
+	struct lk *l = payload;
+	if (strcmp(ent->name, l->name) != 0)
+		return 0;
+	l->ino = ent->ino;
+	return 1;
+}
+
+/* A linear scan (as ext2fs_lookup does) but with readdir's caps. */
+static int ext_lookup(void *ctx, uint64_t dir, const char *name, uint64_t *ino)
+{
+	struct lk l = {name, 0};
+	int err = ext_readdir(ctx, dir, lookup_cb, &l);
+	if (err < 0)
+		return err;
+	if (err == 0)
+		return AWP_ENOTFOUND;
+	*ino = l.ino;
+	return 0;
+}
+
+/* --- symlinks ------------------------------------------------------------------------ */
+
+static int ext_readlink(void *ctx, uint64_t ino, char **out)
+{
+	struct ext_fs *x = ctx;
+	struct ext2_inode_large in;
+	char *buf = NULL;
+	void *fh = NULL;
+	int err = awp_ext_read_inode(x, ino, &in);
+	if (err < 0)
+		return err;
+	if (!LINUX_S_ISLNK(in.i_mode))
+		return awp_error_set(AWP_EINVAL, "%s (%s): inode %llu: not a symlink", x->type, x->name,
+				     (unsigned long long)ino);
+	uint64_t size = EXT2_I_SIZE(&in);
+	if (size > AWP_MAX_EXT_SYMLINK)
+		return awp_error_set(AWP_ECORRUPT, "%s (%s): inode %llu: symlink of %llu bytes", x->type, x->name,
+				     (unsigned long long)ino, (unsigned long long)size);
+	if (!(buf = awp_malloc((size_t)size + 1)))
+		return AWP_ENOMEM;
+	if (!(in.i_flags & (EXT4_INLINE_DATA_FL | EXT4_EXTENTS_FL)) &&
+	    ext2fs_is_fast_symlink((struct ext2_inode *)&in)) {
+		memcpy(buf, in.i_block, (size_t)size); /* size < sizeof i_block (60) */
+	} else {
+		size_t got = 0;
+		if ((err = awp_ext_data_open(x, ino, &in, &fh)) < 0)
+			goto done;
+		if ((err = awp_ext_file_read(fh, buf, (size_t)size, 0, &got)) < 0)
+			goto done;
+		if (got != size) {
+			err = awp_error_set(AWP_ECORRUPT, "%s (%s): inode %llu: symlink target is short", x->type,
+					    x->name, (unsigned long long)ino);
+			goto done;
+		}
+	}
+	buf[size] = '\0';
+	if (strlen(buf) != size) {
+		err = awp_error_set(AWP_ECORRUPT, "%s (%s): inode %llu: symlink target contains NUL", x->type,
+				    x->name, (unsigned long long)ino);
+		goto done;
+	}
+	*out = buf;
+	buf = NULL;
+done:
+	awp_ext_file_close(fh);
+	free(buf);
+	return err;
+}
+
+const awp_fs_ops awp_fs_ext_ops = {
+	.version = AWP_FS_OPS_VERSION,
+	.type = "ext4",
+	.probe = ext_probe,
+	.open = ext_open,
+	.close = ext_close,
+	.stat = ext_stat,
+	.readdir = ext_readdir,
+	.readlink = ext_readlink,
+	.file_open = awp_ext_file_open,
+	.file_read = awp_ext_file_read,
+	.file_close = awp_ext_file_close,
+	.lookup = ext_lookup,
+};

@@ -1,0 +1,72 @@
+/*
+ * fs/ext_int.h - private to the ext2/3/4 backend (ext.c, ext_io.c,
+ * ext_file.c).
+ *
+ * libext2fs parses metadata and directories; it reads through a custom
+ * io_manager (ext_io.c) that forwards every block read to the awp_source
+ * given to open, so the filesystem can sit on any image or volume layer.
+ * File data never goes through libext2fs: ext_file.c maps logical blocks to
+ * physical runs once per open file and reads each run with one source read.
+ */
+#ifndef AWP_FS_EXT_INT_H
+#define AWP_FS_EXT_INT_H
+
+#include <awp/sys/fs.h>
+
+#include <ext2fs/ext2fs.h>
+
+/* Largest directory read (bytes of i_size): 2 GiB is what the kernel can
+ * build without the largedir feature; bigger means a damaged inode. */
+#define AWP_MAX_EXT_DIR_SIZE (2ULL << 30)
+/* Runs (contiguous extents) in one file's map: bounds memory (24 MiB) for a
+ * damaged or absurdly fragmented file. */
+#define AWP_MAX_EXT_RUNS (1u << 20)
+/* Extent tree depth, as the kernel's EXT4_MAX_EXTENT_DEPTH. */
+#define AWP_MAX_EXT_EXTENT_DEPTH 5
+/* Longest symlink target read (PATH_MAX). */
+#define AWP_MAX_EXT_SYMLINK 4096
+/* Inline data lives in the inode plus one xattr (at most one 64 KiB block). */
+#define AWP_MAX_EXT_INLINE (64u * 1024)
+/* Longest error text kept from a failed source read. */
+#define AWP_EXT_IO_MSG 256
+
+/* State shared with the io_manager: the source and the last read failure. */
+struct ext_io {
+	awp_source *src;
+	int err;                      /* awp code of the last failed read, 0 if none */
+	char msg[AWP_EXT_IO_MSG];     /* its message */
+};
+
+/* One open filesystem. */
+struct ext_fs {
+	ext2_filsys fs;
+	struct ext_io io;
+	const char *name;             /* borrowed from the front end */
+	char type[8];                 /* "ext2", "ext3", "ext4" */
+	char label[20];
+	char uuid[40];
+	char warning[512];
+	uint64_t blocks;              /* blocks_count */
+	uint32_t bs;                  /* block size */
+};
+
+/* The io_manager (a static table) and the device name that makes it open
+ * channel on `io` (ext2fs_open2 passes the name to io_manager->open). */
+io_manager awp_ext_io_manager(void);
+void awp_ext_io_name(char *buf, size_t len, struct ext_io *io);
+
+/* Turn a libext2fs error into an awp code with a message naming the fs and
+ * the inode (ino 0: none) and what was being done. */
+int awp_ext_error(struct ext_fs *x, errcode_t e, uint64_t ino, const char *what);
+
+/* Read an inode (large form) after checking its number. */
+int awp_ext_read_inode(struct ext_fs *x, uint64_t ino, struct ext2_inode_large *out);
+
+/* File data: a run map and reads (ext_file.c). */
+int awp_ext_file_open(void *ctx, uint64_t ino, void **fh, uint64_t *size);
+int awp_ext_file_read(void *fh, void *buf, size_t len, uint64_t off, size_t *nread);
+void awp_ext_file_close(void *fh);
+/* Open any inode's data (used for slow symlinks too). */
+int awp_ext_data_open(struct ext_fs *x, uint64_t ino, struct ext2_inode_large *inode, void **fh);
+
+#endif

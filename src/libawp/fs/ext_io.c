@@ -1,0 +1,139 @@
+/*
+ * fs/ext_io.c - a read-only libext2fs io_manager over an awp_source.
+ *
+ * ext2fs_open2() takes a device name and an io_manager; our name carries the
+ * address of the struct ext_io that owns the source ("awp-source:%p", which
+ * sscanf("%p") turns back into the same pointer, as C guarantees). Writes
+ * are refused. A failed source read is kept in the ext_io (code and message)
+ * and reported to libext2fs as EXT2_ET_SHORT_READ, so the backend can give
+ * the user the source's own message instead of "short read".
+ */
+#include "fs/ext_int.h"
+
+#include <awp/source.h>
+
+#include "util/bytes.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NAME_PREFIX "awp-source:"
+
+void awp_ext_io_name(char *buf, size_t len, struct ext_io *io)
+{
+	snprintf(buf, len, NAME_PREFIX "%p", (void *)io);
+}
+
+static errcode_t io_open(const char *name, int flags, io_channel *channel)
+{
+	void *p = NULL;
+	if (!name || strncmp(name, NAME_PREFIX, strlen(NAME_PREFIX)) != 0 ||
+	    sscanf(name + strlen(NAME_PREFIX), "%p", &p) != 1 || !p)
+		return EXT2_ET_BAD_DEVICE_NAME;
+	if (flags & IO_FLAG_RW)
+		return EXT2_ET_RO_FILSYS;
+	io_channel ch = calloc(1, sizeof(*ch));
+	if (!ch)
+		return EXT2_ET_NO_MEMORY;
+	ch->name = strdup(name);
+	if (!ch->name) {
+		free(ch);
+		return EXT2_ET_NO_MEMORY;
+	}
+	ch->magic = EXT2_ET_MAGIC_IO_CHANNEL;
+	ch->manager = awp_ext_io_manager();
+	ch->block_size = 1024;
+	ch->refcount = 1;
+	ch->private_data = p;
+	*channel = ch;
+	return 0;
+}
+
+static errcode_t io_close(io_channel ch)
+{
+	if (--ch->refcount > 0)
+		return 0;
+	free(ch->name);
+	free(ch);
+	return 0;
+}
+
+static errcode_t io_set_blksize(io_channel ch, int blksize)
+{
+	if (blksize <= 0)
+		return EXT2_ET_INVALID_ARGUMENT;
+	ch->block_size = blksize;
+	return 0;
+}
+
+static errcode_t io_read64(io_channel ch, unsigned long long block, int count, void *data)
+{
+	struct ext_io *io = ch->private_data;
+	uint64_t size = count < 0 ? (uint64_t)(-(int64_t)count) : (uint64_t)count * (uint64_t)ch->block_size;
+	uint64_t off;
+	if (awp_mul_overflow(block, (uint64_t)ch->block_size, &off) || size > SIZE_MAX) {
+		io->err = AWP_ECORRUPT;
+		snprintf(io->msg, sizeof io->msg, "block %llu is out of range", block);
+		return EXT2_ET_SHORT_READ;
+	}
+	if (size == 0)
+		return 0;
+	int err = awp_source_read(io->src, data, (size_t)size, off);
+	if (err < 0) {
+		io->err = err;
+		snprintf(io->msg, sizeof io->msg, "%s", awp_error_last());
+		return EXT2_ET_SHORT_READ;
+	}
+	return 0;
+}
+
+static errcode_t io_read(io_channel ch, unsigned long block, int count, void *data)
+{
+	return io_read64(ch, block, count, data);
+}
+
+static errcode_t io_write(io_channel ch, unsigned long block, int count, const void *data)
+{
+	return EXT2_ET_RO_FILSYS;
+}
+
+static errcode_t io_write64(io_channel ch, unsigned long long block, int count, const void *data)
+{
+	return EXT2_ET_RO_FILSYS;
+}
+
+static errcode_t io_write_byte(io_channel ch, unsigned long offset, int count, const void *data)
+{
+	return EXT2_ET_RO_FILSYS;
+}
+
+static errcode_t io_flush(io_channel ch)
+{
+	return 0;
+}
+
+static errcode_t io_set_option(io_channel ch, const char *option, const char *arg)
+{
+	return EXT2_ET_INVALID_ARGUMENT;
+}
+
+static struct struct_io_manager manager = {
+	.magic = EXT2_ET_MAGIC_IO_MANAGER,
+	.name = "awp source",
+	.open = io_open,
+	.close = io_close,
+	.set_blksize = io_set_blksize,
+	.read_blk = io_read,
+	.write_blk = io_write,
+	.flush = io_flush,
+	.write_byte = io_write_byte,
+	.set_option = io_set_option,
+	.read_blk64 = io_read64,
+	.write_blk64 = io_write64,
+};
+
+io_manager awp_ext_io_manager(void)
+{
+	return &manager;
+}
