@@ -49,7 +49,7 @@ static inline int read_expect(const char *path, struct expect_part *out, int cap
 		}
 		struct expect_part *e = &out[n++];
 		memset(e, 0, sizeof(*e));
-		e->number = atoi(field[0]);
+		e->number = (int)strtol(field[0], NULL, 10);
 		e->offset = strtoull(field[1] ? field[1] : "0", NULL, 10);
 		e->size = strtoull(field[2] ? field[2] : "0", NULL, 10);
 		snprintf(e->type, sizeof e->type, "%s", field[3] ? field[3] : "");

@@ -32,7 +32,7 @@ static long long jq_num(const char *manifest, const char *expr)
 {
 	char b[128];
 	jq(b, sizeof b, manifest, expr);
-	return b[0] ? atoll(b) : -1;
+	return b[0] ? strtoll(b, NULL, 10) : -1;
 }
 
 static int small_synthetic(void)
