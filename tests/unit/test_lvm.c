@@ -6,8 +6,7 @@
  * byte; thin/snapshot/raid LVs listed with reasons; the newest metadata wins;
  * metadata that wraps around the circular buffer; a VG with a missing PV;
  * damaged labels, headers and text give warnings, never a crash.
- *
- * With AWP_LVM_WRITE_SEEDS=<dir> it also writes the fuzz seed corpora.
+ * Also checks that the committed fuzz seeds are PVs that assemble.
  */
 #include "harness.h"
 #include "fscompare.h"
@@ -366,20 +365,44 @@ static size_t count_lvm(const awp_disk *d)
 	return n;
 }
 
-static void write_seeds(const char *dir, const char *pvpath, const char *text)
+/* The committed fuzz seeds must be real PVs that assemble (else fuzzing starts from noise). */
+static void check_seeds(void)
 {
-	if (!dir)
+	const char *root = test_env("AWP_SOURCE_DIR");
+	if (!root)
 		return;
-	test_sh("mkdir -p %s/fuzz_lvm_label %s/fuzz_lvm_metadata", dir, dir);
-	/* The label seed: the first 8 KiB of a PV with a small text (header + text fit). */
-	char p[4096];
-	snprintf(p, sizeof p, "%s/fuzz_lvm_metadata/vg_text", dir);
-	FILE *f = fopen(p, "wb");
-	if (f) {
-		fwrite(text, 1, strlen(text), f);
-		fclose(f);
+	const char *seeds[] = {"pv_small", "pv_wrapped"};
+	for (size_t k = 0; k < 2; k++) {
+		char p[4096];
+		snprintf(p, sizeof p, "%s/tests/fuzz/corpus/fuzz_lvm_label/%s", root, seeds[k]);
+		awp_source *s = NULL;
+		CHECK_OK(awp_source_open(&s, p));
+		if (!s)
+			continue;
+		awp_disk *t = new_target();
+		CHECK_EQ_INT(awp_lvm_assemble(t, &s, NULL, 1), 1);
+		dump_warnings(t);
+		CHECK_EQ_INT(awp_disk_warning_count(t), 0);
+		size_t i;
+		const awp_volume *v = find_vol(t, "vg0/lin", &i);
+		unsigned char buf[2048], exp[2048];
+		CHECK(v && v->size == 2048 && awp_disk_volume_source(t, i));
+		if (v && awp_disk_volume_source(t, i)) {
+			/* lin = extents 0-1 then 6-7 of the data area at 4096, 512-byte extents. */
+			CHECK_OK(awp_source_read(awp_disk_volume_source(t, i), buf, 2048, 0));
+			for (size_t o = 0; o < 2048; o++) {
+				size_t phys = 4096 + (o < 1024 ? o : 3072 + (o - 1024));
+				exp[o] = (unsigned char)(phys * 7 + (phys >> 9));
+			}
+			CHECK(memcmp(buf, exp, 2048) == 0);
+		}
+		v = find_vol(t, "vg0/str", &i);
+		CHECK(v && strcmp(v->type, "striped") == 0 && awp_disk_volume_source(t, i));
+		v = find_vol(t, "vg0/thin", &i);
+		CHECK(v && strcmp(v->reason_code, "lvm_thin_unsupported") == 0);
+		awp_disk_free(t);
+		awp_source_free(s);
 	}
-	test_sh("head -c 8192 %s > %s/fuzz_lvm_label/pv_head", pvpath, dir);
 }
 
 void test_main(void)
@@ -424,7 +447,6 @@ void test_main(void)
 	free(ad);
 	free(bd);
 	free(cd);
-	write_seeds(test_env("AWP_LVM_WRITE_SEEDS"), pv1, tnew->buf);
 
 	/* 1. Both PVs assembled (the multi-disk path): newest metadata, every LV kind. */
 	awp_source *s0 = NULL, *s1 = NULL;
@@ -586,6 +608,7 @@ void test_main(void)
 	}
 	free(tnew);
 	free(told);
+	check_seeds();
 	test_rmtree(dir);
 	free(dir);
 }

@@ -379,7 +379,8 @@ static int map_lv(const struct vg *vg, const lvm_cnode *lv, struct lv_map **map,
 		}
 	}
 	if (!damage && !missing) {
-		qsort(m->segs, m->nsegs, sizeof(*m->segs), seg_cmp);
+		if (m->nsegs > 1)
+			qsort(m->segs, m->nsegs, sizeof(*m->segs), seg_cmp);
 		uint64_t at = 0;
 		for (size_t i = 0; i < m->nsegs && !damage; i++) {
 			if (m->segs[i].start != at)
