@@ -9,5 +9,5 @@ cmake --build "$build" -j2 >/dev/null
 for img in debian12-ext4-gpt.raw debian12-xfs-gpt.raw debian12-ext4-gpt.qcow2; do
 	[ -f "$fx/$img" ] || { echo "skip $img: not built (scripts/fixtures.sh)"; continue; }
 	echo "--- $img"
-	taskset -c 0 "$build/bench_fs" "$fx/$img"
+	taskset -c 0 "$build/bench/bench_fs" "$fx/$img"
 done
