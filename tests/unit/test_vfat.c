@@ -133,6 +133,35 @@ static void check_image(const char *dir, const char *mkfs_args, int fat_bits, si
 	awp_source_free(src);
 }
 
+/* Deleted entries are skipped and a file written into the holes they left
+ * is read across its 21 runs. */
+static void check_fragmented(const char *dir)
+{
+	CHECK_EQ_INT(test_sh("set -e; cd %s; rm -rf fr; mkdir -p fr/t; for i in $(seq 10 49); do head -c 1024 /dev/urandom "
+			     "> fr/t/F$i.BIN; done; mkfs.vfat -F 16 -s 1 -C fr/f.img 8192 >/dev/null; " MTOOLS
+			     "mcopy -i fr/f.img fr/t/* ::/; for i in $(seq 10 2 49); do " MTOOLS "mdel -i fr/f.img ::/F$i.BIN; "
+			     "rm fr/t/F$i.BIN; done; head -c 30000 /dev/urandom > fr/t/BIG.BIN; " MTOOLS
+			     "mcopy -i fr/f.img fr/t/BIG.BIN ::/",
+			     dir),
+		     0);
+	char path[512];
+	snprintf(path, sizeof path, "%s/fr/f.img", dir);
+	awp_source *src = NULL;
+	awp_fs *fs = open_image(path, &src);
+	if (!fs)
+		return;
+	snprintf(path, sizeof path, "%s/fr/t", dir);
+	awp_fs *tree = NULL;
+	CHECK_OK(awp_fs_open_dir(&tree, path));
+	fscompare_result r;
+	CHECK_OK(fscompare(tree, fs, 0, NULL, &r));
+	CHECK_EQ_INT(r.mismatches, 0);
+	CHECK_EQ_INT(r.files, 21);
+	awp_fs_free(tree);
+	awp_fs_free(fs);
+	awp_source_free(src);
+}
+
 /* --- damaged images --------------------------------------------------------- */
 
 struct img {
@@ -454,6 +483,7 @@ void test_main(void)
 	check_image(dir, "", 16, 32 * 1024);
 	check_image(dir, "-S 4096 -s 1", 16, 64 * 1024);
 	check_image(dir, "", 32, 64 * 1024);
+	check_fragmented(dir);
 	check_damaged(dir);
 	check_fixture_esp();
 	test_rmtree(dir);
