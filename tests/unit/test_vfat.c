@@ -281,18 +281,27 @@ static void check_damaged(const char *dir)
 	char path[512], out[512];
 	snprintf(path, sizeof path, "%s/dmg.img", dir);
 	snprintf(out, sizeof out, "%s/bad.img", dir);
-	struct img im;
-	CHECK_EQ_INT(load(&im, path), 0);
+	struct img im = {0};
+	int loaded = load(&im, path);
+	CHECK_EQ_INT(loaded, 0);
+	if (loaded < 0) {
+		free(im.buf);
+		return;
+	}
 	unsigned char *big = find_entry(&im, im.root_off, "BIG     BIN");
 	unsigned char *sub = find_entry(&im, im.root_off, "SUB        ");
 	CHECK(big && sub);
-	if (!big || !sub)
+	if (!big || !sub) {
+		free(im.buf);
 		return;
+	}
 	uint32_t first = rd16(big + 26), subc = rd16(sub + 26);
 	unsigned char *inner = find_entry(&im, cluster_at(&im, subc), "INNER      ");
 	CHECK(inner != NULL);
-	if (!inner)
+	if (!inner) {
+		free(im.buf);
 		return;
+	}
 
 	/* Characters beyond the BMP: mtools cannot write them (it truncates the
 	 * code point), so write the surrogate pair D83D DE00 (U+1F600) by hand. */
