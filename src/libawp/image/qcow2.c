@@ -50,7 +50,7 @@
 #define QCOW2_L2_COMPRESSED (1ull << 62)
 #define QCOW2_L2_ZERO 0x1ull
 /* Reserved bits that must be zero (qcow2.txt "L1 table entry", "Standard Cluster Descriptor"). */
-#define QCOW2_L1_RESERVED 0x7f000000000001feull
+#define QCOW2_L1_RESERVED 0x7f000000000001ffull
 #define QCOW2_L2_RESERVED 0x3f000000000001feull
 
 struct qhdr {
