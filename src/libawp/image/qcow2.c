@@ -13,7 +13,13 @@
  * cluster ourselves from the L1/L2 tables: an allocated or compressed cluster
  * is read through libqcow, a "reads as zero" cluster is zeros, and an
  * unallocated one is read from the backing source (zeros past its end, as
- * qemu does). Images without a backing file go straight to libqcow.
+ * qemu does).
+ *
+ * We walk L1/L2 for images without a backing file too: libqcow (2020,
+ * unmaintained) trusts table entries, and a crafted entry (an unaligned L2 or
+ * data offset) made it copy past a heap buffer under the fuzzer. Every entry
+ * is checked here (reserved bits zero, alignment, inside the file) before
+ * libqcow is asked for that cluster, and unallocated clusters never reach it.
  *
  * libqcow handles are not thread safe: thread_safe = 0, the core serialises.
  */
@@ -29,6 +35,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define QCOW2_HEADER_V2_LEN 72
@@ -42,6 +49,9 @@
 #define QCOW2_OFFSET_MASK 0x00fffffffffffe00ull
 #define QCOW2_L2_COMPRESSED (1ull << 62)
 #define QCOW2_L2_ZERO 0x1ull
+/* Reserved bits that must be zero (qcow2.txt "L1 table entry", "Standard Cluster Descriptor"). */
+#define QCOW2_L1_RESERVED 0x7f000000000001ffull
+#define QCOW2_L2_RESERVED 0x3f000000000001feull
 
 struct qhdr {
 	uint32_t version;
@@ -64,6 +74,7 @@ struct qcow2 {
 	int fd;                 /* our own reads of L1/L2 (only with a backing file) */
 	awp_source *backing;    /* NULL: no backing file */
 	uint64_t size;
+	uint64_t file_size;
 	uint32_t version;
 	uint32_t cluster_bits;
 	uint64_t *l1;           /* host-endian copy of the L1 table */
@@ -197,31 +208,49 @@ static int load_l1(struct qcow2 *q, const struct qhdr *h)
 	return err;
 }
 
-/* Where the bytes of guest cluster `ci` come from. */
+/* Where the bytes of guest cluster `ci` come from; a table entry that
+ * points outside the file, is misaligned or has reserved bits set is
+ * AWP_ECORRUPT. */
 static int cluster_state(struct qcow2 *q, uint64_t ci, enum cluster_state *st)
 {
 	uint32_t l2_bits = q->cluster_bits - 3;
 	uint64_t l1i = ci >> l2_bits;
+	uint64_t cs = 1ull << q->cluster_bits;
 	*st = CL_BACKING;
 	if (l1i >= q->l1_size)
 		return 0;
-	uint64_t l2off = q->l1[l1i] & QCOW2_OFFSET_MASK;
+	uint64_t l1e = q->l1[l1i];
+	uint64_t l2off = l1e & QCOW2_OFFSET_MASK;
+	if ((l1e & QCOW2_L1_RESERVED) || (l2off & (cs - 1)) || (l2off && (l2off >= q->file_size || cs > q->file_size - l2off)))
+		return awp_error_set(AWP_ECORRUPT, "qcow2 %s: L1 entry %llu (0x%016llx) is invalid", q->path,
+				     (unsigned long long)l1i, (unsigned long long)l1e);
 	if (l2off == 0)
 		return 0;
-	size_t cs = (size_t)1 << q->cluster_bits;
 	if (q->l2_cached_off != l2off) {
 		q->l2_cached_off = 0;
-		if (pread_all(q->fd, q->l2, cs, l2off) < 0)
+		if (pread_all(q->fd, q->l2, (size_t)cs, l2off) < 0)
 			return awp_error_set(AWP_ECORRUPT, "qcow2 %s: cannot read L2 table at offset %llu", q->path,
 					     (unsigned long long)l2off);
 		q->l2_cached_off = l2off;
 	}
-	uint64_t e = awp_be64(q->l2, cs, (size_t)(ci & ((1ull << l2_bits) - 1)) * 8);
-	if (e & QCOW2_L2_COMPRESSED)
+	uint64_t e = awp_be64(q->l2, (size_t)cs, (size_t)(ci & ((1ull << l2_bits) - 1)) * 8);
+	if (e & QCOW2_L2_COMPRESSED) {
+		/* Compressed descriptor: host offset in bits 0..x-1, x = 62 - (cluster_bits - 8). */
+		uint32_t x = 62 - (q->cluster_bits - 8);
+		uint64_t host = e & ((1ull << x) - 1);
+		if (host >= q->file_size)
+			return awp_error_set(AWP_ECORRUPT, "qcow2 %s: compressed cluster %llu lies outside the file",
+					     q->path, (unsigned long long)ci);
 		*st = CL_DATA;
-	else if (q->version >= 3 && (e & QCOW2_L2_ZERO))
+		return 0;
+	}
+	uint64_t host = e & QCOW2_OFFSET_MASK;
+	if ((e & QCOW2_L2_RESERVED) || (host & (cs - 1)) || (host && (host >= q->file_size || cs > q->file_size - host)))
+		return awp_error_set(AWP_ECORRUPT, "qcow2 %s: L2 entry for cluster %llu (0x%016llx) is invalid", q->path,
+				     (unsigned long long)ci, (unsigned long long)e);
+	if (q->version >= 3 && (e & QCOW2_L2_ZERO))
 		*st = CL_ZERO;
-	else if (e & QCOW2_OFFSET_MASK)
+	else if (host)
 		*st = CL_DATA;
 	return 0;
 }
@@ -247,20 +276,29 @@ static int qcow2_read(void *ctx, void *buf, size_t len, uint64_t off)
 {
 	struct qcow2 *q = ctx;
 	char *p = buf;
-	if (!q->backing)
-		return libqcow_read(q, p, len, off);
 	uint64_t cs = 1ull << q->cluster_bits;
 	while (len > 0) {
 		size_t n = (size_t)(cs - (off & (cs - 1)));
 		if (n > len)
 			n = len;
-		enum cluster_state st;
+		enum cluster_state st, next;
 		int err = cluster_state(q, off >> q->cluster_bits, &st);
 		if (err < 0)
 			return err;
+		/* Extend over following clusters in the same state: one libqcow
+		 * call (or one backing read) per run, not per cluster. */
+		while (n < len) {
+			if ((err = cluster_state(q, (off + n) >> q->cluster_bits, &next)) < 0)
+				return err;
+			if (next != st)
+				break;
+			n = len - n < cs ? len : n + (size_t)cs;
+		}
 		if (st == CL_DATA) {
 			err = libqcow_read(q, p, n, off);
 		} else if (st == CL_ZERO) {
+			memset(p, 0, n);
+		} else if (!q->backing) {
 			memset(p, 0, n);
 		} else {
 			uint64_t bsize = awp_source_size(q->backing);
@@ -390,14 +428,17 @@ int awp_image_open_qcow2(awp_source **out, const char *path, const awp_image_cha
 	}
 	q->size = media;
 
+	struct stat st;
+	if (fstat(q->fd, &st) < 0) {
+		err = awp_error_errno(errno, "%s", path);
+		goto fail;
+	}
+	q->file_size = (uint64_t)st.st_size;
+	if ((err = load_l1(q, &h)) < 0)
+		goto fail;
 	if (name[0]) {
-		if ((err = load_l1(q, &h)) < 0 || (err = open_guard(q)) < 0)
+		if ((err = open_guard(q)) < 0 || (err = open_backing(q, name, h.backing_format, chain)) < 0)
 			goto fail;
-		if ((err = open_backing(q, name, h.backing_format, chain)) < 0)
-			goto fail;
-	} else {
-		close(q->fd);
-		q->fd = -1;
 	}
 	return awp_source_new(out, &qcow2_ops, q, q->size, path);
 fail:
