@@ -86,7 +86,7 @@ static struct run run_file(const char *name, awp_version_scheme s, bool lenient_
 			CHECK_MSG(0, "malformed row");
 			continue;
 		}
-		int want = atoi(fld[2]), c1 = 9, c2 = 9, l1, l2;
+		int want = (int)strtol(fld[2], NULL, 10), c1 = 9, c2 = 9, l1, l2;
 		int e1 = compare(s, fld[0], fld[1], lenient_ok, &c1, &l1);
 		int e2 = compare(s, fld[1], fld[0], lenient_ok, &c2, &l2);
 		bool ok = e1 == 0 && e2 == 0 && c1 == want && c2 == -want;
