@@ -11,7 +11,10 @@
  * nested archives (WEB-INF/lib/x.jar, BOOT-INF/lib/x.jar, lib/x.jar in an
  * ear, any *.jar entry) are inflated into memory and read recursively. Only
  * pom.properties, MANIFEST.MF and nested archives are inflated; other
- * entries are skipped. Limits (lang_int.h) on depth, entries, bytes per
+ * entries are skipped. Only the seekable zip reader is used (the central
+ * directory is the truth; the streaming reader would guess entries from
+ * local headers, and misreads stored nested jars of a truncated file).
+ * Limits (lang_int.h) on depth, entries, bytes per
  * nested archive, live and total bytes and the inflation ratio keep a zip
  * bomb harmless; hitting one is a warning naming the jar, and what was
  * found so far is kept.
@@ -215,20 +218,24 @@ static int nested(struct jar_ctx *c, struct archive *a, struct archive_entry *en
 				   AWP_MAX_JAR_NESTED >> 20);
 		goto done;
 	}
+	/* Inflate no more than both the memory limit and the ratio allow. */
+	uint64_t ratio_max = (uint64_t)AWP_MAX_JAR_RATIO * container + (1u << 20);
+	uint64_t ratio_room = ratio_max > *nested_bytes ? ratio_max - *nested_bytes : 0;
+	int by_ratio = ratio_room < room;
 	char *buf = NULL;
 	size_t len = 0;
 	int over = 0;
-	if ((err = read_entry(c, a, what, (size_t)room, &buf, &len, &over)) != 0)
+	if ((err = read_entry(c, a, what, (size_t)(by_ratio ? ratio_room : room), &buf, &len, &over)) != 0)
 		goto done;
 	*nested_bytes += len;
-	if (over) {
-		err = awp_inv_warn(c->inv, c->path, "%s: nested archive larger than %u MiB in memory, not read", what,
-				   AWP_MAX_JAR_NESTED >> 20);
-	} else if (*nested_bytes > (uint64_t)AWP_MAX_JAR_RATIO * container + (1u << 20)) {
+	if (over && by_ratio) {
 		err = awp_inv_warn(c->inv, c->path,
 				   "%s: nested archives inflate to over %d times their container (zip bomb?), not read",
 				   what, AWP_MAX_JAR_RATIO);
 		c->stop = 2; /* this container only: see scan() */
+	} else if (over) {
+		err = awp_inv_warn(c->inv, c->path, "%s: nested archive larger than %u MiB in memory, not read", what,
+				   AWP_MAX_JAR_NESTED >> 20);
 	} else {
 		struct archive *in = archive_read_new();
 		if (!in) {
@@ -236,7 +243,7 @@ static int nested(struct jar_ctx *c, struct archive *a, struct archive_entry *en
 			err = AWP_ENOMEM;
 			goto done;
 		}
-		archive_read_support_format_zip(in);
+		archive_read_support_format_zip_seekable(in);
 		c->live += len;
 		char *sub = awp_asprintf("%s!/", what);
 		if (!sub) {
@@ -412,7 +419,7 @@ static int java_parse(awp_inventory *inv, awp_fs *fs, const char *path, const aw
 		goto done;
 	}
 	s->size = awp_file_size(s->f);
-	archive_read_support_format_zip(a);
+	archive_read_support_format_zip_seekable(a);
 	archive_read_set_callback_data(a, s);
 	archive_read_set_read_callback(a, file_read);
 	archive_read_set_seek_callback(a, file_seek);
@@ -432,7 +439,7 @@ int lang_jar_parse_mem(awp_inventory *inv, const char *path, const void *buf, si
 	struct archive *a = archive_read_new();
 	if (!a)
 		return AWP_ENOMEM;
-	archive_read_support_format_zip(a);
+	archive_read_support_format_zip_seekable(a);
 	int err = run(inv, path, a, archive_read_open_memory(a, buf, len) == ARCHIVE_OK, len);
 	archive_read_free(a);
 	return err;
