@@ -19,8 +19,8 @@
  * toolchain version without its "go" prefix ("1.21.3", the name OSV's Go
  * ecosystem uses for the standard library), the main module (its version
  * may be "(devel)": kept as the binary says) and every dependency, versions
- * as Go writes them ("v1.2.3"). A replacement by a local directory (no
- * version) keeps the replaced module. Edges: main module -> the others.
+ * as Go writes them ("v1.2.3"). A replacement by a local directory
+ * ("../x", whatever its version) keeps the replaced module. Edges: main module -> the others.
  */
 #include "pkg/lang_int.h"
 
@@ -101,7 +101,10 @@ int lang_go_modinfo(awp_inventory *inv, const char *path, const char *goversion,
 			mods[n] = (struct gomod){f[1], k >= 3 ? f[2] : ""};
 			last = (int)n++;
 		} else if (k >= 2 && strcmp(f[0], "=>") == 0 && last >= 0) {
-			if (k >= 3 && f[2][0])
+			/* A local directory ("./x", "../x", "/x") is not a module
+			 * anyone publishes advisories for: keep the replaced one. */
+			int local = f[1][0] == '.' || f[1][0] == '/';
+			if (k >= 3 && f[2][0] && !local)
 				mods[last] = (struct gomod){f[1], f[2]};
 			last = -1;
 		}

@@ -329,7 +329,10 @@ static int scan(struct jar_ctx *c, struct archive *a, const char *prefix, const 
 	if (err >= 0 && !found && !c->stop) {
 		char t[256], v[128], vid[256], full[520];
 		const char *mentry = NULL;
+		/* A title with spaces is a description ("ASM, a very small ..."),
+		 * not a name: then the bundle name, then the file name. */
 		if (manifest && ((manifest_get(manifest, mlen, "Implementation-Title", t, sizeof t) &&
+				  !strpbrk(t, " \t") &&
 				  manifest_get(manifest, mlen, "Implementation-Version", v, sizeof v)) ||
 				 (manifest_get(manifest, mlen, "Bundle-SymbolicName", t, sizeof t) &&
 				  manifest_get(manifest, mlen, "Bundle-Version", v, sizeof v)))) {
