@@ -60,6 +60,16 @@ typedef struct awp_analyzer {
 #include "pkg/analyzers.def"
 #undef AWP_ANALYZER
 
+/* Index of each analyzer in analyzers.def: its slot in inv->analyzer_state. */
+enum awp_analyzer_index {
+#define AWP_ANALYZER(name) AWP_ANALYZER_IDX_##name,
+#include "pkg/analyzers.def"
+#undef AWP_ANALYZER
+	AWP_ANALYZER_COUNT
+};
+_Static_assert(AWP_ANALYZER_COUNT <= sizeof(((awp_inventory *)0)->analyzer_state) / sizeof(void *),
+	       "analyzer_state has a slot per analyzer");
+
 /**
  * Add a package; every string of *tmpl is copied (NULL becomes ""). A
  * package equal in type, name, version, path and entry to one already added
