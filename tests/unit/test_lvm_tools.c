@@ -62,8 +62,8 @@ static int place(const char *vg, const char *lv, const char *const img[2], const
 		return -1;
 	int fds[2] = {open(img[0], O_RDWR), open(img[1], O_RDWR)};
 	int err = fds[0] < 0 || fds[1] < 0;
-	char *save = NULL;
-	for (char *line = strtok_r(out, "\n", &save); line && !err; line = strtok_r(NULL, "\n", &save)) {
+	char *lsave = NULL;
+	for (char *line = strtok_r(out, "\n", &lsave); line && !err; line = strtok_r(NULL, "\n", &lsave)) {
 		unsigned long long start, count, nstripes, ssize;
 		char ranges[1024];
 		if (sscanf(line, " %llu|%llu|%llu|%llu|%1023[^\n]", &start, &count, &nstripes, &ssize, ranges) != 5 ||
