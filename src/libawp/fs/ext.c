@@ -160,6 +160,8 @@ static int ext_open(void **ctx, awp_source *src, const char *name, awp_fs_info *
 		goto fail;
 	char dev[64];
 	awp_ext_io_name(dev, sizeof dev, &x->io);
+	/* Read-only (no EXT2_FLAG_RW); an external journal device is refused
+	 * by libext2fs (no EXT2_FLAG_JOURNAL_DEV_OK) as unsupported. */
 	int flags = EXT2_FLAG_64BITS | EXT2_FLAG_SKIP_MMP;
 	errcode_t e = ext2fs_open2(dev, NULL, flags, 0, 0, awp_ext_io_manager(), &x->fs);
 	if (e && is_csum_error(e)) {
@@ -203,8 +205,6 @@ static int ext_open(void **ctx, awp_source *src, const char *name, awp_fs_info *
 		add_warning(x, "journal needs recovery; read as-is (recent changes may be missing)");
 	if (sb->s_state & EXT2_ERROR_FS)
 		add_warning(x, "filesystem is marked as having errors");
-	if (ext2fs_has_feature_journal_dev(sb))
-		add_warning(x, "this is an external journal device, not a filesystem");
 
 	memset(info, 0, sizeof(*info));
 	info->type = x->type;
