@@ -39,10 +39,10 @@ static char *os_rows(const awp_inventory *inv)
 	for (size_t i = 0; i < k; i++)
 		total += strlen(rows[i]) + 1;
 	char *out = malloc(total);
+	size_t o = 0;
 	out[0] = '\0';
 	for (size_t i = 0; i < k; i++) {
-		strcat(out, rows[i]);
-		strcat(out, "\n");
+		o += (size_t)snprintf(out + o, total - o, "%s\n", rows[i]);
 		free(rows[i]);
 	}
 	free(rows);

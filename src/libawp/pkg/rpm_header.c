@@ -98,9 +98,11 @@ static int get_strings(const struct hdr *h, uint32_t tag, const char ***out, uin
 	if (!find(h, tag, &e) || (e.type != T_STRING_ARRAY && e.type != T_I18NSTRING))
 		return 0;
 	/* each string takes at least one byte: a count above the store is corrupt */
+	if (e.count == 0)
+		return 0;
 	if (e.count > h->dl - e.off || e.count > AWP_MAX_RPM_FILES)
 		return awp_error_set(AWP_ECORRUPT, "tag %u: %u strings do not fit", tag, e.count);
-	const char **v = awp_malloc((e.count ? e.count : 1) * sizeof(*v));
+	const char **v = awp_malloc(e.count * sizeof(*v));
 	if (!v)
 		return AWP_ENOMEM;
 	uint32_t off = e.off;
@@ -141,7 +143,7 @@ static int add_files(awp_inventory *inv, const struct hdr *h, size_t pkg)
 		goto done;
 	if ((err = get_strings(h, TAG_FILEDIGESTS, &digests, &ndig)) < 0)
 		goto done;
-	if (err == 0 && nbase == 0) {
+	if (!base) {
 		/* rpm < 4.0 headers: full paths in OLDFILENAMES */
 		if ((err = get_strings(h, TAG_OLDFILENAMES, &base, &nbase)) < 0)
 			goto done;
