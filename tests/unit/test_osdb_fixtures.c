@@ -106,6 +106,7 @@ static int check_manifest(const char *fx, const char *tree_name, const char *man
 	free(want);
 	free(got);
 	test_rmtree(dir);
+	free(dir);
 	if (keep)
 		*keep = inv;
 	else

@@ -151,6 +151,7 @@ static void dpkg_tests(void)
 	awp_inventory_free(inv);
 	awp_fs_free(fs);
 	test_rmtree(dir);
+	free(dir);
 }
 
 static void apk_tests(void)

@@ -292,6 +292,7 @@ void test_main(void)
 	int rc = test_sh("sh %s/tests/unit/data/make_rpmdbs.sh %s", test_env("AWP_SOURCE_DIR"), dir);
 	if (rc == 77) {
 		test_rmtree(dir);
+		free(dir);
 		test_skip("rpmbuild/rpm/sqlite3/perl DB_File missing: real database tests not run");
 	}
 	CHECK_EQ_INT(rc, 0);
@@ -319,4 +320,5 @@ void test_main(void)
 	awp_inventory_free(inv);
 	awp_fs_free(fs);
 	test_rmtree(dir);
+	free(dir);
 }
