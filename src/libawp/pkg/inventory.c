@@ -50,8 +50,11 @@ int awp_inv_add(awp_inventory *inv, const awp_package *t, size_t *index)
 {
 	if (inv->count >= AWP_MAX_PACKAGES)
 		return awp_error_set(AWP_ELIMIT, "more than %d packages", AWP_MAX_PACKAGES);
-	char *key = awp_arena_printf(&inv->arena, "%s|%s|%s|%s|%s", t->type ? t->type : "", t->name ? t->name : "",
-				     t->version ? t->version : "", t->path ? t->path : "", t->entry ? t->entry : "");
+	/* arch is part of the key: multilib/multiarch installs (libc6:amd64 and
+	 * libc6:i386, glibc.i686 and glibc.x86_64) are distinct packages. */
+	char *key = awp_arena_printf(&inv->arena, "%s|%s|%s|%s|%s|%s", t->type ? t->type : "", t->name ? t->name : "",
+				     t->version ? t->version : "", t->arch ? t->arch : "", t->path ? t->path : "",
+				     t->entry ? t->entry : "");
 	if (!key)
 		return AWP_ENOMEM;
 	size_t existing;
@@ -154,7 +157,8 @@ int awp_inv_compact(awp_inventory *inv, const unsigned char *keep)
 	awp_strmap_free(&inv->keys);
 	for (size_t i = 0; i < n; i++) {
 		awp_package *p = &inv->pkgs[i];
-		char *key = awp_arena_printf(&inv->arena, "%s|%s|%s|%s|%s", p->type, p->name, p->version, p->path, p->entry);
+		char *key = awp_arena_printf(&inv->arena, "%s|%s|%s|%s|%s|%s", p->type, p->name, p->version, p->arch,
+					     p->path, p->entry);
 		if (!key || awp_strmap_put(&inv->keys, key, i) < 0) {
 			free(map);
 			return AWP_ENOMEM;

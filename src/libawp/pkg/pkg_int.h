@@ -40,7 +40,7 @@ struct awp_inventory {
 	awp_strmap owned;            /* path -> index in owned_files */
 	struct owned_file *owned_files;
 	size_t nowned, ownedcap;
-	awp_strmap keys;             /* "type|name|version|path|entry" -> package index */
+	awp_strmap keys;             /* "type|name|version|arch|path|entry" -> package index */
 	void *analyzer_state[32];    /* per analyzer, by its index in analyzers.def */
 };
 
@@ -72,7 +72,7 @@ _Static_assert(AWP_ANALYZER_COUNT <= sizeof(((awp_inventory *)0)->analyzer_state
 
 /**
  * Add a package; every string of *tmpl is copied (NULL becomes ""). A
- * package equal in type, name, version, path and entry to one already added
+ * package equal in type, name, version, arch, path and entry to one already added
  * is not added twice: *index receives the existing one.
  */
 int awp_inv_add(awp_inventory *inv, const awp_package *tmpl, size_t *index);
