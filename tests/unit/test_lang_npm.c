@@ -108,7 +108,7 @@ void test_main(void)
 		CHECK_EQ_STR(a->type, "npm");
 		CHECK_EQ_STR(a->manager, "npm");
 		CHECK_EQ_STR(a->license, "MIT");
-		CHECK_EQ_STR(a->purl, "");
+		CHECK_EQ_STR(a->purl, "pkg:npm/a@1.0.0"); /* filled by the dedup/purl step */
 		CHECK(edge(inv, a, "c", "1.1.0"));  /* the nested copy wins */
 		CHECK(!edge(inv, a, "c", "2.0.0"));
 		CHECK_EQ_INT(a->dep_count, 1);      /* b is not installed */

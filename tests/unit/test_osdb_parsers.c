@@ -11,6 +11,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Packages of one type (the tree also holds language packages that other
+ * analyzers report). */
+static size_t count_type(const awp_inventory *inv, const char *type)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < awp_inventory_count(inv); i++)
+		n += strcmp(awp_inventory_get(inv, i)->type, type) == 0;
+	return n;
+}
+
 static const awp_package *find(const awp_inventory *inv, const char *type, const char *name)
 {
 	for (size_t i = 0; i < awp_inventory_count(inv); i++) {
@@ -121,7 +131,7 @@ static void dpkg_tests(void)
 		      "var/lib/dpkg/status.d/tzdata",
 		      dir) == 0);
 	inv = collect_dir(dir, &fs);
-	CHECK_EQ_INT(awp_inventory_count(inv), 2);
+	CHECK_EQ_INT(count_type(inv, "dpkg"), 2);
 	p = find(inv, "dpkg", "base-files");
 	CHECK(p && strcmp(p->path, "/var/lib/dpkg/status.d/base") == 0);
 	CHECK(awp_inventory_owner(inv, "/etc/debian_version", &d) == 0);
