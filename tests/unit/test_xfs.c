@@ -66,6 +66,24 @@ static int count_cb(awp_fs *fs, const awp_walk_entry *e, void *payload)
 	return 0;
 }
 
+struct bigdir {
+	size_t n, bad;
+	unsigned long long sum;
+};
+
+static int bigdir_cb(const awp_dirent *ent, void *payload)
+{
+	struct bigdir *b = payload;
+	unsigned v;
+	char tail;
+	b->n++;
+	if (sscanf(ent->name, "entry-with-a-longish-name-%5u%c", &v, &tail) != 1 || v >= 5000)
+		b->bad++;
+	else
+		b->sum += v;
+	return 0;
+}
+
 static void check_config(const char *tree, const char *img, const char *opts, unsigned bs, int v5)
 {
 	char o[512];
@@ -123,11 +141,32 @@ static void check_config(const char *tree, const char *img, const char *opts, un
 	free(data);
 	(void)v5;
 
+	/* /bigdir is checked apart: fscompare resolves every path in the
+	 * host directory by a readdir scan (the host backend has no lookup),
+	 * which is quadratic for 5000 entries. */
+	struct bigdir b = {0, 0, 0};
+	CHECK_OK(awp_fs_lookup(fs, "/bigdir", 0, &st));
+	CHECK_OK(awp_fs_readdir(fs, st.ino, bigdir_cb, &b));
+	CHECK_EQ_INT(b.n, 5000);
+	CHECK_EQ_INT(b.bad, 0);
+	CHECK_EQ_INT(b.sum, 4999ull * 5000 / 2);
+	for (int i = 0; i < 5000; i += 50) {
+		char p[128], want[32];
+		snprintf(p, sizeof p, "/bigdir/entry-with-a-longish-name-%05d", i);
+		snprintf(want, sizeof want, "file %d\n", i);
+		data = NULL;
+		CHECK_OK(awp_fs_read_file(fs, p, 100, &data, &len));
+		CHECK_EQ_STR(data, want);
+		free(data);
+	}
+	CHECK_EQ_INT(awp_fs_lookup(fs, "/bigdir/entry-with-a-longish-name-05000", 0, &st), AWP_ENOTFOUND);
+
 	CHECK_OK(awp_fs_open_dir(&host, tree));
 	fscompare_result r;
-	CHECK_OK(fscompare(host, fs, FSCMP_MODE | FSCMP_OWNER, NULL, &r));
+	static const char *const ignore[] = {"/bigdir", NULL};
+	CHECK_OK(fscompare(host, fs, FSCMP_MODE | FSCMP_OWNER, ignore, &r));
 	CHECK_EQ_INT(r.mismatches, 0);
-	CHECK(r.files >= 5000 + 8);
+	CHECK(r.files >= 8);
 	CHECK(r.bytes > 7u * 1024 * 1024);
 	if (r.mismatches)
 		fprintf(stderr, "config: %s\n", opts);

@@ -25,6 +25,7 @@
 /* sb_versionnum bits (low nibble is the version). */
 #define XFS_SB_VERSION_NUMBITS 0x000f
 #define XFS_SB_VERSION_DIRV2BIT 0x2000
+#define XFS_SB_VERSION_BORGBIT 0x4000 /* ASCII case-insensitive names */
 #define XFS_SB_VERSION_MOREBITSBIT 0x8000
 /* sb_features2 */
 #define XFS_SB_VERSION2_FTYPE 0x0200
@@ -151,6 +152,7 @@ static int sb_parse(xfs_ctx *x, const unsigned char *sb, size_t n, const char **
 			return awp_error_set(AWP_EUNSUPPORTED, "xfs (%s): version 1 directories not supported", nm);
 		x->has_ftype = (vnum & XFS_SB_VERSION_MOREBITSBIT) && (features2 & XFS_SB_VERSION2_FTYPE);
 	}
+	x->ascii_ci = (vnum & XFS_SB_VERSION_BORGBIT) != 0;
 	if (sb[126])
 		*warning = "superblock says mkfs did not finish (sb_inprogress); read as-is";
 
@@ -477,5 +479,5 @@ const awp_fs_ops awp_fs_xfs_ops = {
 	.file_open = xfs_file_open,
 	.file_read = xfs_file_read,
 	.file_close = xfs_file_close,
-	.lookup = NULL,
+	.lookup = xfs_lookup,
 };

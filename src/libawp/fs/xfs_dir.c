@@ -185,6 +185,241 @@ done:
 	return err;
 }
 
+/* --- hashed lookup ------------------------------------------------------------
+ *
+ * Block, leaf and node directories index their entries by a hash of the
+ * name (xfs_da_hashname) in entries {hashval, address/8} sorted by hash:
+ * at the end of the single block (block form), in one leaf block at 32 GiB
+ * (leaf form), or in leaf blocks under a da B+tree rooted at 32 GiB (node
+ * and B+tree forms). When the index is damaged or in a form we do not
+ * expect, lookup falls back to scanning the data blocks, which are the
+ * ground truth anyway.
+ */
+
+#define XFS_DIR2_LEAF1_MAGIC 0xd2f1u
+#define XFS_DIR3_LEAF1_MAGIC 0x3df1u
+#define XFS_DIR2_LEAFN_MAGIC 0xd2ffu
+#define XFS_DIR3_LEAFN_MAGIC 0x3dffu
+#define XFS_DA_NODE_MAGIC 0xfebeu
+#define XFS_DA3_NODE_MAGIC 0x3ebeu
+#define XFS_DA_HDR_V4 16  /* xfs_da_blkinfo (12) + count + stale/level */
+#define XFS_DA_HDR_V5 64  /* xfs_da3_blkinfo (56) + count + stale/level + pad */
+#define XFS_LOOKUP_FALLBACK 1 /* internal: "use the scan" */
+
+static uint32_t rol32(uint32_t v, unsigned s)
+{
+	return (v << s) | (v >> (32 - s));
+}
+
+/* xfs_da_hashname: 7-bit rotating hash over the name bytes. */
+static uint32_t da_hash(const unsigned char *n, size_t len)
+{
+	uint32_t h = 0;
+	for (; len >= 4; len -= 4, n += 4)
+		h = ((uint32_t)n[0] << 21) ^ ((uint32_t)n[1] << 14) ^ ((uint32_t)n[2] << 7) ^ n[3] ^ rol32(h, 28);
+	switch (len) {
+	case 3: return ((uint32_t)n[0] << 14) ^ ((uint32_t)n[1] << 7) ^ n[2] ^ rol32(h, 21);
+	case 2: return ((uint32_t)n[0] << 7) ^ n[1] ^ rol32(h, 14);
+	case 1: return n[0] ^ rol32(h, 7);
+	default: return h;
+	}
+}
+
+typedef struct hlookup {
+	xfs_ctx *x;
+	uint64_t ino;
+	xfs_extmap map;
+	const char *name;
+	size_t namelen;
+	uint32_t hash;
+	unsigned char *dbuf;     /* one directory block */
+	uint64_t dbuf_db;        /* block held in dbuf + 1, 0 when none */
+	unsigned char *lbuf;     /* one index block */
+	uint64_t found;
+	unsigned steps;          /* index blocks read (bounds loops) */
+} hlookup;
+
+static int read_dirblk(hlookup *h, unsigned char *buf, uint64_t byteoff)
+{
+	return xfs_extmap_read(h->x, &h->map, h->ino, buf, h->x->dirblksize, byteoff);
+}
+
+/* Check the data entry at directory byte offset addr*8: 1 when it is ours. */
+static int check_addr(hlookup *h, uint64_t addr)
+{
+	xfs_ctx *x = h->x;
+	uint64_t off = addr << 3, db = off / x->dirblksize;
+	size_t in = (size_t)(off % x->dirblksize), bs = x->dirblksize;
+	if (off >= XFS_DIR2_LEAF_OFFSET)
+		return -XFS_LOOKUP_FALLBACK;
+	if (h->dbuf_db != db + 1) {
+		h->dbuf_db = 0;
+		if (read_dirblk(h, h->dbuf, db * x->dirblksize) < 0)
+			return -XFS_LOOKUP_FALLBACK;
+		h->dbuf_db = db + 1;
+	}
+	if (in + 12 > bs)
+		return -XFS_LOOKUP_FALLBACK;
+	size_t namelen = h->dbuf[in + 8];
+	if (in + 9 + namelen > bs)
+		return -XFS_LOOKUP_FALLBACK;
+	if (namelen == h->namelen && memcmp(h->dbuf + in + 9, h->name, namelen) == 0) {
+		h->found = awp_be64(h->dbuf, bs, in);
+		return 1;
+	}
+	return 0;
+}
+
+/* Scan sorted {hash, address} entries at ents[0..count); 1 found, 0 not,
+ * 2 when the run of equal hashes reaches the end (continue in the next leaf). */
+static int scan_ents(hlookup *h, const unsigned char *ents, size_t count)
+{
+	size_t lo = 0, hi = count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (awp_be32(ents, count * 8, mid * 8) < h->hash)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < count; i++) {
+		if (awp_be32(ents, count * 8, i * 8) != h->hash)
+			return 0;
+		uint32_t addr = awp_be32(ents, count * 8, i * 8 + 4);
+		if (addr == 0) /* stale */
+			continue;
+		int r = check_addr(h, addr);
+		if (r != 0)
+			return r;
+	}
+	return 2;
+}
+
+static int lookup_hashed(hlookup *h, unsigned format_magic_unused)
+{
+	(void)format_magic_unused;
+	xfs_ctx *x = h->x;
+	size_t bs = x->dirblksize;
+	size_t hdr = x->v5 ? XFS_DA_HDR_V5 : XFS_DA_HDR_V4;
+	uint64_t leaf_fsb = XFS_DIR2_LEAF_OFFSET >> x->blocklog;
+	/* Is there anything at 32 GiB? No: block form, index in block 0. */
+	int has_leaf = 0;
+	for (size_t i = 0; i < h->map.n; i++)
+		if (h->map.v[i].off + h->map.v[i].len > leaf_fsb && h->map.v[i].off < leaf_fsb * 2)
+			has_leaf = 1;
+	if (!has_leaf) {
+		if (read_dirblk(h, h->lbuf, 0) < 0)
+			return -XFS_LOOKUP_FALLBACK;
+		uint32_t magic = awp_be32(h->lbuf, bs, 0);
+		if (magic != (x->v5 ? XFS_DIR3_BLOCK_MAGIC : XFS_DIR2_BLOCK_MAGIC))
+			return -XFS_LOOKUP_FALLBACK;
+		uint64_t count = awp_be32(h->lbuf, bs, bs - 8);
+		if (count > (bs - 8) / 8 - 1)
+			return -XFS_LOOKUP_FALLBACK;
+		int r = scan_ents(h, h->lbuf + bs - 8 - count * 8, (size_t)count);
+		return r == 1 ? 1 : 0;
+	}
+	uint64_t da = leaf_fsb; /* in filesystem blocks of the directory */
+	for (;;) {
+		if (++h->steps > 2 * AWP_MAX_XFS_BTREE_LEVELS + 64)
+			return -XFS_LOOKUP_FALLBACK;
+		if (da < leaf_fsb || read_dirblk(h, h->lbuf, da << x->blocklog) < 0)
+			return -XFS_LOOKUP_FALLBACK;
+		unsigned magic = awp_be16(h->lbuf, bs, 8);
+		size_t count = awp_be16(h->lbuf, bs, hdr - (x->v5 ? 8 : 4));
+		if (count > (bs - hdr) / 8)
+			return -XFS_LOOKUP_FALLBACK;
+		const unsigned char *ents = h->lbuf + hdr;
+		if (magic == (x->v5 ? XFS_DA3_NODE_MAGIC : XFS_DA_NODE_MAGIC)) {
+			/* {hashval, before}: first child whose max hash >= ours */
+			size_t i = 0;
+			while (i < count && awp_be32(ents, count * 8, i * 8) < h->hash)
+				i++;
+			if (i == count)
+				return 0;
+			da = awp_be32(ents, count * 8, i * 8 + 4);
+			continue;
+		}
+		if (magic != (x->v5 ? XFS_DIR3_LEAF1_MAGIC : XFS_DIR2_LEAF1_MAGIC) &&
+		    magic != (x->v5 ? XFS_DIR3_LEAFN_MAGIC : XFS_DIR2_LEAFN_MAGIC))
+			return -XFS_LOOKUP_FALLBACK;
+		int r = scan_ents(h, ents, count);
+		if (r != 2)
+			return r;
+		uint32_t forw = awp_be32(h->lbuf, bs, 0); /* blkinfo.forw: the next leaf */
+		if (forw == 0)
+			return 0;
+		da = forw;
+	}
+}
+
+struct scan_find {
+	const char *name;
+	uint64_t ino;
+};
+
+static int scan_find_cb(const awp_dirent *ent, void *payload)
+{
+	struct scan_find *f = payload;
+	if (strcmp(ent->name, f->name) != 0)
+		return 0;
+	f->ino = ent->ino;
+	return 1;
+}
+
+int xfs_lookup(void *ctx, uint64_t dir_ino, const char *name, uint64_t *ino)
+{
+	xfs_ctx *x = ctx;
+	hlookup h = {.x = x, .ino = dir_ino, .name = name, .namelen = strlen(name)};
+	int err = 0;
+	xfs_inode *ip = awp_malloc(sizeof(*ip));
+	if (!ip)
+		return AWP_ENOMEM;
+	if ((err = xfs_inode_read(x, dir_ino, ip)) < 0)
+		goto done;
+	if (h.namelen == 0 || h.namelen > 255) {
+		err = AWP_ENOTFOUND;
+		goto done;
+	}
+	/* Shortform directories are small: scanning them is the lookup.
+	 * ASCII-CI filesystems hash case-folded names: scan those too. */
+	if ((ip->mode & 0170000) == 0040000 && !x->ascii_ci &&
+	    (ip->format == XFS_DINODE_FMT_EXTENTS || ip->format == XFS_DINODE_FMT_BTREE)) {
+		if ((err = xfs_extmap_build(x, ip, &h.map)) < 0)
+			goto done;
+		h.hash = da_hash((const unsigned char *)name, h.namelen);
+		h.dbuf = awp_malloc(x->dirblksize);
+		h.lbuf = awp_malloc(x->dirblksize);
+		if (!h.dbuf || !h.lbuf) {
+			err = AWP_ENOMEM;
+			goto done;
+		}
+		int r = lookup_hashed(&h, 0);
+		if (r == 1) {
+			*ino = h.found;
+			goto done;
+		}
+		if (r == 0) {
+			err = AWP_ENOTFOUND;
+			goto done;
+		}
+	}
+	struct scan_find f = {name, 0};
+	err = xfs_readdir(ctx, dir_ino, scan_find_cb, &f);
+	if (err == 1) {
+		*ino = f.ino;
+		err = 0;
+	} else if (err == 0) {
+		err = AWP_ENOTFOUND;
+	}
+done:
+	free(h.dbuf);
+	free(h.lbuf);
+	xfs_extmap_free(&h.map);
+	free(ip);
+	return err;
+}
+
 int xfs_readdir(void *ctx, uint64_t dir_ino, awp_dirent_cb cb, void *payload)
 {
 	xfs_ctx *x = ctx;

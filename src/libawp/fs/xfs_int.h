@@ -61,6 +61,7 @@ typedef struct xfs_ctx {
 	int v5;                  /* crc-enabled (v5) superblock */
 	int has_ftype;           /* directory entries carry a file type byte */
 	int nrext64;             /* large extent counters may be in use */
+	int ascii_ci;            /* names hash case-insensitively (lookup scans) */
 	uint64_t rootino;
 	char label[13];
 	char uuid[37];
@@ -119,5 +120,6 @@ void xfs_file_close(void *fh);
 
 /* xfs_dir.c */
 int xfs_readdir(void *ctx, uint64_t dir_ino, awp_dirent_cb cb, void *payload);
+int xfs_lookup(void *ctx, uint64_t dir_ino, const char *name, uint64_t *ino);
 
 #endif
