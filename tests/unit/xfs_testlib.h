@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 /* One protofile line per entry of `dir` (recursively); returns 0 or -1. */
-static int xt_proto_dir(FILE *out, const char *dir, int depth)
+static inline int xt_proto_dir(FILE *out, const char *dir, int depth)
 {
 	DIR *d = opendir(dir);
 	if (!d)
@@ -70,7 +70,7 @@ static int xt_proto_dir(FILE *out, const char *dir, int depth)
 }
 
 /* Write a protofile for tree `src` to `proto`. */
-static int xt_protofile(const char *proto, const char *src)
+static inline int xt_protofile(const char *proto, const char *src)
 {
 	FILE *f = fopen(proto, "w");
 	if (!f)
@@ -88,7 +88,7 @@ static int xt_protofile(const char *proto, const char *src)
 }
 
 /* Build `img` (size MiB) from tree `src` with extra mkfs options. */
-static int xt_mkfs(const char *img, unsigned size_mib, const char *src, const char *opts)
+static inline int xt_mkfs(const char *img, unsigned size_mib, const char *src, const char *opts)
 {
 	char proto[4200];
 	snprintf(proto, sizeof proto, "%s.proto", img);
@@ -99,13 +99,13 @@ static int xt_mkfs(const char *img, unsigned size_mib, const char *src, const ch
 		       img, size_mib, img, img, opts, proto, img, img, img);
 }
 
-static int xt_have_mkfs(void)
+static inline int xt_have_mkfs(void)
 {
 	return test_sh("command -v mkfs.xfs >/dev/null 2>&1") == 0;
 }
 
 /* Write `len` pseudo-random bytes (seeded) to path. */
-static int xt_write_random(const char *path, size_t len, unsigned seed)
+static inline int xt_write_random(const char *path, size_t len, unsigned seed)
 {
 	FILE *f = fopen(path, "wb");
 	if (!f)
