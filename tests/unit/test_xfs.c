@@ -22,7 +22,7 @@ static void make_tree(const char *t)
 		      "&& dd if=/dev/urandom of=sparse.bin bs=4096 seek=300 count=3 status=none "
 		      "&& truncate -s 2M sparse.bin",
 		      t) == 0);
-	char p[4096];
+	char p[8192]; /* t is at most PATH_MAX: room for it and a name */
 	snprintf(p, sizeof p, "%s/big.bin", t);
 	CHECK(xt_write_random(p, 5u * 1024 * 1024 + 123, 1) == 0);
 	snprintf(p, sizeof p, "%s/mid.bin", t);
