@@ -10,9 +10,12 @@ packages=(
 	libext2fs-dev comerr-dev libqcow-dev libvmdk-dev libvhdi-dev libssl-dev zlib1g-dev libsqlite3-dev libcjson-dev libarchive-dev
 	# tools the tests use to build real images (no mounting)
 	e2fsprogs xfsprogs dosfstools mtools qemu-utils fdisk gdisk lvm2 jq
-	# fixture builder (shared/fixtures/build-images.sh)
-	debootstrap rpm zip openssh-client openssl python3 sqlite3
+	# fixture builder (shared/fixtures/build-images.sh), rpm/BDB test databases
+	debootstrap rpm zip openssh-client openssl python3 sqlite3 perl
 )
+# Node.js runs the JSON-schema validator of the SBOM tests; keep whatever
+# Node the machine already has (its own packaging may differ from Debian's).
+command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do
