@@ -248,6 +248,29 @@ static int dir_readlink(void *ctx, uint64_t id, char **out)
 	return *out ? 0 : AWP_ENOMEM;
 }
 
+/* One name in a directory without listing it (fs.c otherwise scans readdir,
+ * which is quadratic when a caller looks up every path of a large tree). */
+static int dir_lookup(void *ctx, uint64_t id, const char *name, uint64_t *ino)
+{
+	struct hostdir *h = ctx;
+	struct node *n = node_get(h, id);
+	if (!n)
+		return AWP_ENOTFOUND;
+	if (strchr(name, '/') || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return AWP_ENOTFOUND;
+	char *rel = strcmp(n->rel, ".") == 0 ? awp_strdup(name) : awp_asprintf("%s/%s", n->rel, name);
+	if (!rel)
+		return AWP_ENOMEM;
+	struct stat st;
+	int err;
+	if (fstatat(h->rootfd, rel, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		err = errno == ENOENT || errno == ENOTDIR ? AWP_ENOTFOUND : awp_error_errno(errno, "%s/%s", h->path, rel);
+	else
+		err = node_id(h, st.st_dev, st.st_ino, rel, ino);
+	free(rel);
+	return err;
+}
+
 struct dir_file {
 	int fd;
 	char *name;
@@ -321,4 +344,5 @@ const awp_fs_ops awp_fs_dir_ops = {
 	.file_open = dir_file_open,
 	.file_read = dir_file_read,
 	.file_close = dir_file_close,
+	.lookup = dir_lookup,
 };

@@ -142,12 +142,16 @@ static int find_cb(const awp_dirent *ent, void *payload)
 static int dir_lookup(awp_fs *fs, uint64_t dir, const char *name, size_t len, uint64_t *ino)
 {
 	if (fs->ops->lookup) {
-		char buf[256];
-		if (len >= sizeof buf)
-			return AWP_ENOTFOUND;
+		char small[256];
+		char *buf = len < sizeof small ? small : awp_malloc(len + 1);
+		if (!buf)
+			return AWP_ENOMEM;
 		memcpy(buf, name, len);
 		buf[len] = '\0';
-		return fs->ops->lookup(fs->ctx, dir, buf, ino);
+		int err = fs->ops->lookup(fs->ctx, dir, buf, ino);
+		if (buf != small)
+			free(buf);
+		return err;
 	}
 	struct find_ctx f = {name, len, 0, 0};
 	int err = fs->ops->readdir(fs->ctx, dir, find_cb, &f);
