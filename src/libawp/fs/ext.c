@@ -371,32 +371,9 @@ static int ext_readdir(void *ctx, uint64_t dir, awp_dirent_cb cb, void *payload)
 	return 0;
 }
 
-struct lk {
-	const char *name;
-	uint64_t ino;
-};
-
-static int lookup_cb(const awp_dirent *ent, void *payload)
-{
-	struct lk *l = payload;
-	if (strcmp(ent->name, l->name) != 0)
-		return 0;
-	l->ino = ent->ino;
-	return 1;
-}
-
-/* A linear scan (as ext2fs_lookup does) but with readdir's caps. */
-static int ext_lookup(void *ctx, uint64_t dir, const char *name, uint64_t *ino)
-{
-	struct lk l = {name, 0};
-	int err = ext_readdir(ctx, dir, lookup_cb, &l);
-	if (err < 0)
-		return err;
-	if (err == 0)
-		return AWP_ENOTFOUND;
-	*ino = l.ino;
-	return 0;
-}
+/* No lookup op: fs.c caches the listing of the directory looked up last,
+ * which serves the common pattern (many names in one directory) without
+ * an htree hash implementation. */
 
 /* --- symlinks ------------------------------------------------------------------------ */
 
@@ -459,5 +436,4 @@ const awp_fs_ops awp_fs_ext_ops = {
 	.file_open = awp_ext_file_open,
 	.file_read = awp_ext_file_read,
 	.file_close = awp_ext_file_close,
-	.lookup = ext_lookup,
 };

@@ -72,6 +72,10 @@ AWP_EXTERN void awp_fs_free(awp_fs *fs)
 	if (!fs)
 		return;
 	fs->ops->close(fs->ctx);
+	for (size_t i = 0; i < sizeof(fs->cache) / sizeof(fs->cache[0]); i++) {
+		awp_strmap_free(&fs->cache[i].map);
+		awp_arena_free(&fs->cache[i].arena);
+	}
 	awp_source_free(fs->src);
 	free(fs->name);
 	free(fs);
@@ -139,6 +143,52 @@ static int find_cb(const awp_dirent *ent, void *payload)
 	return 0;
 }
 
+struct cache_fill {
+	struct dir_cache *c;
+	int err;
+	int too_big;
+};
+
+static void cache_drop(struct dir_cache *c)
+{
+	awp_strmap_free(&c->map);
+	awp_arena_free(&c->arena);
+	c->valid = 0;
+}
+
+static int cache_cb(const awp_dirent *ent, void *payload)
+{
+	struct cache_fill *cf = payload;
+	if (cf->c->map.count >= AWP_FS_DIR_CACHE_MAX) {
+		cf->too_big = 1;
+		return 1;
+	}
+	char *key = awp_arena_strdup(&cf->c->arena, ent->name);
+	if (!key || awp_strmap_put(&cf->c->map, key, (size_t)ent->ino) < 0) {
+		cf->err = AWP_ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+static int cache_get(struct dir_cache *c, const char *name, size_t len, uint64_t *ino)
+{
+	char small[256];
+	char *buf = len < sizeof small ? small : awp_malloc(len + 1);
+	if (!buf)
+		return AWP_ENOMEM;
+	memcpy(buf, name, len);
+	buf[len] = '\0';
+	size_t v;
+	int found = awp_strmap_get(&c->map, buf, &v);
+	if (buf != small)
+		free(buf);
+	if (!found)
+		return AWP_ENOTFOUND;
+	*ino = (uint64_t)v;
+	return 0;
+}
+
 static int dir_lookup(awp_fs *fs, uint64_t dir, const char *name, size_t len, uint64_t *ino)
 {
 	if (fs->ops->lookup) {
@@ -153,14 +203,32 @@ static int dir_lookup(awp_fs *fs, uint64_t dir, const char *name, size_t len, ui
 			free(buf);
 		return err;
 	}
-	struct find_ctx f = {name, len, 0, 0};
-	int err = fs->ops->readdir(fs->ctx, dir, find_cb, &f);
-	if (err < 0)
-		return err;
-	if (!f.found)
-		return AWP_ENOTFOUND;
-	*ino = f.ino;
-	return 0;
+	const size_t n = sizeof(fs->cache) / sizeof(fs->cache[0]);
+	for (size_t i = 0; i < n; i++)
+		if (fs->cache[i].valid && fs->cache[i].dir == dir)
+			return cache_get(&fs->cache[i], name, len, ino);
+	struct dir_cache *c = &fs->cache[fs->cache_next++ % n];
+	cache_drop(c);
+	struct cache_fill cf = {c, 0, 0};
+	int err = fs->ops->readdir(fs->ctx, dir, cache_cb, &cf);
+	if (cf.err < 0) {
+		cache_drop(c);
+		return cf.err;
+	}
+	if (err < 0 || cf.too_big) {
+		/* Damaged or huge directory: no cache, plain scan. */
+		cache_drop(c);
+		struct find_ctx f = {name, len, 0, 0};
+		int e2 = fs->ops->readdir(fs->ctx, dir, find_cb, &f);
+		if (f.found) {
+			*ino = f.ino;
+			return 0;
+		}
+		return e2 < 0 ? e2 : AWP_ENOTFOUND;
+	}
+	c->dir = dir;
+	c->valid = 1;
+	return cache_get(c, name, len, ino);
 }
 
 /*

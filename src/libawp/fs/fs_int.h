@@ -6,6 +6,9 @@
 
 #include <awp/sys/fs.h>
 
+#include "util/arena.h"
+#include "util/strmap.h"
+
 struct awp_fs {
 	const awp_fs_ops *ops;
 	void *ctx;
@@ -14,7 +17,20 @@ struct awp_fs {
 	awp_fs_info info;
 	uint64_t root_ino;
 	size_t walk_errors;   /* errors reported by the last walk */
+	/* Names of the directories looked up last (backends without a lookup
+	 * op): callers such as the dpkg reader look up many names in one
+	 * directory, and a scan per name would be quadratic. */
+	struct dir_cache {
+		uint64_t dir;
+		int valid;
+		awp_strmap map;
+		awp_arena arena;
+	} cache[8];           /* path lookups walk several directories in turn */
+	unsigned cache_next;  /* round-robin victim */
 };
+
+/* Directories larger than this are scanned per lookup rather than cached. */
+#define AWP_FS_DIR_CACHE_MAX 200000
 
 struct awp_file {
 	awp_fs *fs;
