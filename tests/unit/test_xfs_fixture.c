@@ -117,7 +117,10 @@ void test_main(void)
 	       t.other, t.bytes);
 	free(t.buf);
 
-	const char *tree = "/work/fx/work/debian12-tree";
+	/* The tree the image was built from, kept by the fixture builder
+	 * (FX_KEEP_WORK=1) beside this very image. */
+	char tree[4096];
+	snprintf(tree, sizeof tree, "%s/work/debian12-tree", test_env("AWP_FIXTURES_DIR"));
 	if (access(tree, R_OK) == 0) {
 		awp_fs *host = NULL;
 		CHECK_OK(awp_fs_open_dir(&host, tree));
