@@ -8,8 +8,8 @@
  *   2. awp: walk the root filesystem and read every regular file's content
  *   3. awp: metadata-only walk (names, sizes, modes)
  * and prints throughputs, the ratio of (2) to (1) and peak memory.
- * Throughput of awp is file-content bytes per second; of cat, image bytes per
- * second (what the issue's target compares).
+ * Throughput of awp is file-content bytes per second; of cat, bytes of the
+ * image file per second (what the issue's target compares).
  */
 #include <awp/target.h>
 #include <awp/walk.h>
@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 
 static double now(void)
@@ -103,7 +104,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench: %s\n", awp_error_last());
 		return 3;
 	}
-	uint64_t image_bytes = awp_source_size(awp_target_source(tg));
+	/* cat reads the file's bytes (a qcow2 is smaller than its virtual disk). */
+	struct stat sb;
+	uint64_t image_bytes = stat(image, &sb) == 0 ? (uint64_t)sb.st_size : awp_source_size(awp_target_source(tg));
 	time_cat(image); /* warm the page cache */
 	double cat_s = best_of(3, time_cat, image);
 
