@@ -20,5 +20,8 @@ echo
 echo "\$ awp cat $img /etc/os-release"
 "$awp" cat "$img" /etc/os-release
 echo
-echo "\$ awp ls -R $img /opt   (first 30 lines)"
-"$awp" ls -R "$img" /opt | head -30
+echo "\$ awp ls -R $img /opt/app/node_modules   (first 20 lines)"
+"$awp" ls -R "$img" /opt/app/node_modules | head -20
+echo
+echo "\$ awp sbom --format json $img   (first 40 lines)"
+"$awp" sbom --format json "$img" | head -40
