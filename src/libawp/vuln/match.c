@@ -809,7 +809,8 @@ AWP_EXTERN int awp_vuln_match(awp_vuln_report **out, awp_vulndb *db, const awp_i
 			goto done;
 		r->notes[r->nnotes++] = s;
 	}
-	qsort(r->f, r->n, sizeof(*r->f), finding_order);
+	if (r->n > 1)
+		qsort(r->f, r->n, sizeof(*r->f), finding_order);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	r->stats.seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	err = 0;
