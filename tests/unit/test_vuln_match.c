@@ -297,6 +297,13 @@ static void semantics(awp_vulndb *db)
 	inv->os.version_id = "10";
 	r = run(db, inv);
 	CHECK_EQ_INT(count_for(r, "libfoo2"), 0);
+	CHECK_EQ_INT(awp_vuln_report_note_count(r), 0);
+	awp_vuln_report_free(r);
+	/* Debian 12: the database has no Debian:12 data at all: a note says so. */
+	inv->os.version_id = "12";
+	r = run(db, inv);
+	CHECK_EQ_INT(count_for(r, "libfoo2"), 0);
+	CHECK(awp_vuln_report_note_count(r) == 1 && strstr(awp_vuln_report_note(r, 0), "Debian:12") != NULL);
 	awp_vuln_report_free(r);
 	awp_inventory_free(inv);
 

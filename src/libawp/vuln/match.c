@@ -27,6 +27,7 @@
  * a merged finding.
  */
 #include "vuln/vuln_int.h"
+#include "vuln/vulndb_int.h"
 
 #include "util/arena.h"
 #include "util/error.h"
@@ -103,6 +104,7 @@ struct ctx {
 	int err;
 	struct note *notes;
 	size_t nnotes, notecap;
+	const char *os_note;            /* the OS release has no advisories at all */
 };
 
 static void warnf(struct ctx *c, const char *where, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -655,6 +657,20 @@ static int match_package(struct ctx *c, const awp_inventory *inv, size_t index)
 		snprintf(buf, sizeof buf, "%s%s%s", eco[0], neco > 1 ? " " : "", neco > 1 ? eco[1] : "");
 		if (!(c->r->os_eco = rdup(c->r, buf)))
 			return AWP_ENOMEM;
+		/* A release the database knows nothing about would silently report
+		 * nothing: say so (e.g. Debian:12 with data up to Debian 11). */
+		int any = 0;
+		for (int k = 0; k < neco && any == 0; k++)
+			any = awp_vulndb_has_ecosystem(c->db, eco[k]);
+		if (any < 0)
+			return any;
+		if (!any) {
+			char *s = awp_arena_printf(&c->work, "the advisory database has no advisories for %s: OS packages were "
+					  "looked up but nothing can match (import or update its data)", buf);
+			if (!s)
+				return AWP_ENOMEM;
+			c->os_note = s;
+		}
 	}
 	struct pkgview pv = {p, index, p->name, p->version, AWP_VERSION_NONE};
 	if ((strcmp(p->type, "dpkg") == 0 || strcmp(p->type, "apk") == 0) && p->source_name[0]) {
@@ -800,7 +816,9 @@ AWP_EXTERN int awp_vuln_match(awp_vuln_report **out, awp_vulndb *db, const awp_i
 		if ((err = match_package(&c, inv, i)) < 0)
 			goto done;
 	err = AWP_ENOMEM;
-	if (c.nnotes && !(r->notes = awp_arena_alloc(&r->arena, c.nnotes * sizeof(*r->notes))))
+	if (!(r->notes = awp_arena_alloc(&r->arena, (c.nnotes + 1) * sizeof(*r->notes))))
+		goto done;
+	if (c.os_note && !(r->notes[r->nnotes++] = rdup(r, c.os_note)))
 		goto done;
 	for (size_t i = 0; i < c.nnotes; i++) {
 		char *s = awp_arena_printf(&r->arena, "%zu %s package%s not matched: %s", c.notes[i].count, c.notes[i].type,
