@@ -43,7 +43,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	if (size > 64 * 1024)
 		return 0;
 	if (!dir[0]) {
-		snprintf(dir, sizeof dir, "/tmp/fuzz_osv.XXXXXX");
+		/* tmpfs when there is one: each input is a whole atomic import (fsync, rename) */
+		snprintf(dir, sizeof dir, "%s/fuzz_osv.XXXXXX", access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
 		if (!mkdtemp(dir))
 			abort();
 		snprintf(json_path, sizeof json_path, "%s/rec.json", dir);
