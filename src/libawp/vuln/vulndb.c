@@ -194,3 +194,18 @@ AWP_EXTERN int awp_vulndb_counts(awp_vulndb *v, awp_vulndb_count_cb cb, void *pa
 	sqlite3_finalize(st);
 	return err < 0 ? err : 0;
 }
+
+int awp_vulndb_has_ecosystem(awp_vulndb *v, const char *ecosystem)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(v->db, "SELECT 1 FROM affected WHERE ecosystem = ?1 LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+		return awp_vulndb_sqlerr(v->db, v->path, "ecosystem lookup");
+	sqlite3_bind_text(st, 1, ecosystem, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return awp_vulndb_sqlerr(v->db, v->path, "ecosystem lookup");
+}

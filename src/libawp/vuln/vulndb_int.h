@@ -17,6 +17,8 @@
 
 /* Create tables and indexes if absent. */
 int awp_vulndb_schema(sqlite3 *db, const char *path);
+/* 1 when some advisory names `ecosystem` exactly ("Debian:12"), 0 if none, <0 on error. */
+int awp_vulndb_has_ecosystem(awp_vulndb *db, const char *ecosystem);
 /* Message for a failed sqlite call. */
 int awp_vulndb_sqlerr(sqlite3 *db, const char *path, const char *what);
 
