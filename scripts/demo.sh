@@ -23,5 +23,19 @@ echo
 echo "\$ awp ls -R $img /opt/app/node_modules   (first 20 lines)"
 "$awp" ls -R "$img" /opt/app/node_modules | head -20
 echo
-echo "\$ awp sbom --format json $img   (first 40 lines)"
-"$awp" sbom --format json "$img" | head -40
+echo "\$ awp sbom --format json $img   (first 30 lines)"
+"$awp" sbom --format json "$img" | head -30
+# Advisories: the OSV exports shipped beside the project (../shared/vulndata),
+# else whatever database already exists (awp db update fetches osv.dev's).
+vulndata=${AWP_SHARED_DIR:-$repo/../shared}/vulndata
+db=$repo/build/vuln.db
+if ls "$vulndata"/*.zip > /dev/null 2>&1; then
+	echo
+	echo "\$ awp db import --db $db $vulndata/*.zip"
+	"$awp" db import --db "$db" "$vulndata"/*.zip
+fi
+if [ -f "$db" ]; then
+	echo
+	echo "\$ awp scan --db $db $img"
+	"$awp" scan --db "$db" "$img" || true   # exit 1 means: findings
+fi
