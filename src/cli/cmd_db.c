@@ -189,10 +189,14 @@ static void on_report(const awp_vulndb_update_report *r, void *payload)
 	if (r->http_status)
 		printf(" (HTTP %ld, %u request%s)", r->http_status, r->attempts, r->attempts == 1 ? "" : "s");
 	printf("  %s\n", r->url);
+	/* Library messages usually name the ecosystem already. */
+	size_t n = strlen(r->ecosystem);
+	const char *sep = strncmp(r->message, r->ecosystem, n) == 0 && r->message[n] == ':' ? "" : ": ";
+	const char *eco = *sep ? r->ecosystem : "";
 	if (r->status == AWP_VULNDB_FAILED)
-		cli_error("%s: %s", r->ecosystem, r->message);
+		cli_error("%s%s%s", eco, sep, r->message);
 	else if (r->status == AWP_VULNDB_MISSING)
-		cli_warn("%s: %s", r->ecosystem, r->message);
+		cli_warn("%s%s%s", eco, sep, r->message);
 }
 
 /* "debian,Rocky Linux" -> canonical names (known ones case-fixed). */

@@ -305,8 +305,11 @@ int awp_fetch_url(struct awp_fetch *f)
 			retry = retryable_curl(rc);
 		}
 		if (!retry || attempt >= max_attempts) {
-			if (retry)
-				awp_error_prefix(err, "after %u attempts", attempt);
+			if (retry && attempt > 1) {
+				char msg[1024];
+				snprintf(msg, sizeof msg, "%s", awp_error_last());
+				awp_error_set(err, "%s (gave up after %u attempts)", msg, attempt);
+			}
 			goto done;
 		}
 		unsigned delay = awp_backoff_ms(base_ms, attempt + 1, random32());
