@@ -364,8 +364,8 @@ static int prepare(struct importer *im)
 		"SELECT rowid, modified FROM advisory WHERE id = ?1",
 		"DELETE FROM affected WHERE advisory = ?1",
 		"DELETE FROM advisory WHERE rowid = ?1",
-		"INSERT INTO advisory(id, modified, published, summary, aliases, severity, refs, db_specific)"
-		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+		("INSERT INTO advisory(id, modified, published, summary, aliases, severity, refs, db_specific)"
+		 " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
 		"INSERT INTO affected(advisory, ecosystem, name, name_key, item) VALUES(?1, ?2, ?3, ?4, ?5)",
 	};
 	sqlite3_stmt **out[] = {&im->get, &im->del_aff, &im->del_adv, &im->put_adv, &im->put_aff};
