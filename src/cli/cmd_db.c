@@ -88,6 +88,7 @@ static void fmt_time(int64_t t, char *buf, size_t cap)
 
 static int print_source(const awp_vulndb_source *s, void *payload)
 {
+	(*(size_t *)payload)++;
 	int64_t now = (int64_t)time(NULL);
 	char fetched[32], checked[32];
 	fmt_time(s->fetched_at, fetched, sizeof fetched);
@@ -135,8 +136,11 @@ static int db_info(const char *path)
 	int err = awp_vulndb_counts(db, print_count, &total);
 	printf("  %-14s %8zu (sum)\n", "total", total);
 	if (err == 0) {
+		size_t n = 0;
 		printf("sources (awp db update):\n");
-		err = awp_vulndb_sources(db, print_source, NULL);
+		err = awp_vulndb_sources(db, print_source, &n);
+		if (err == 0 && n == 0)
+			printf("  none recorded (imported with 'awp db import' only)\n");
 	}
 	awp_vulndb_close(db);
 	if (err < 0) {
@@ -152,6 +156,7 @@ struct progress {
 	int tty;
 	struct timespec last;
 	const char *eco;
+	uint64_t done;
 	int shown;
 };
 
@@ -161,9 +166,10 @@ static void on_progress(const char *eco, uint64_t done, uint64_t total, void *pa
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	long ms = (long)(now.tv_sec - p->last.tv_sec) * 1000 + (now.tv_nsec - p->last.tv_nsec) / 1000000;
-	if (p->eco == eco && ms < 200 && (total == 0 || done < total))
+	if (p->eco == eco && (done == p->done || (ms < 200 && (total == 0 || done < total))))
 		return;
 	p->eco = eco;
+	p->done = done;
 	p->last = now;
 	char a[32], b[32];
 	if (total)
@@ -250,7 +256,7 @@ static int db_update(const char *path, const char *source, char *ecosystems, int
 		fputs("\r\033[K", stderr);
 	if (err < 0) {
 		cli_error("%s", awp_error_last());
-		return AWP_EXIT_FAILED;
+		return err == AWP_EINVAL ? AWP_EXIT_USAGE : AWP_EXIT_FAILED;
 	}
 	if (ui.count[AWP_VULNDB_UPDATED])
 		fprintf(stderr, "imported %zu advisories (%zu package entries) from %zu records: %zu unchanged, "

@@ -228,7 +228,7 @@ check "default list: absent ones reported missing" grep -q '^Ubuntu .*missing' <
 update --source "$work/nonexistent"
 expect_rc 3 "a source that does not exist"
 update --source "$url" --ecosystems "../etc"
-expect_rc 3 "an ecosystem name with a slash"
+expect_rc 2 "an ecosystem name with a slash"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
