@@ -140,7 +140,9 @@ int cmd_scan(int argc, char **argv)
 		cli_error("%s", awp_error_last());
 		goto done;
 	}
-	int64_t built = awp_vulndb_built_at(db), now = (int64_t)time(NULL);
+	/* Fresh = the later of the last import and the last successful check of a
+	 * source (an update where everything was unchanged counts). */
+	int64_t built = awp_vulndb_fresh_at(db), now = (int64_t)time(NULL);
 	if (built <= 0 || now - built > 24 * 3600)
 		cli_warn("advisory database %s is %s old: advisories change daily, run 'awp db update'", dbpath,
 			 built <= 0 ? "of unknown age" : "more than 24 h");
