@@ -29,6 +29,7 @@
 #define AWP_MAX_EBS_TOKEN 1024                /* one block token */
 #define AWP_MAX_EBS_INFLIGHT 256              /* parallel GetSnapshotBlock requests */
 #define AWP_MAX_RETRY_DELAY_MS 20000          /* cap of one backoff sleep */
+#define AWP_AWS_UA_VERSION "0.1"
 
 /* ---- credentials ---- */
 
@@ -126,6 +127,7 @@ struct awp_aws_client {
 	unsigned connect_timeout_ms;
 	unsigned retry_base_ms;
 	unsigned retry_cap_ms;
+	unsigned page_size;     /* MaxResults of paginated EC2 calls (0: the call's maximum); tests lower it */
 	uint64_t rng;
 	pthread_mutex_t lock;   /* creds and rng */
 	aws_creds creds;
@@ -144,6 +146,24 @@ int aws_client_creds(awp_aws_client *c, aws_creds *out);
 /** Build the signed header list of a request on a curl easy handle. */
 int aws_prepare(awp_aws_client *c, CURL *h, const aws_request *rq, aws_response *rs, struct curl_slist **hdrs,
 		const aws_creds *cr);
+typedef struct aws_sink {
+	aws_response *rs;
+	size_t max;
+	uint8_t *dest;
+	size_t dest_cap;
+} aws_sink;
+
+/** Reset h and set it up for rq: URL, signed headers (*hdrs: free after the
+ *  transfer), callbacks filling rs through s (s must outlive the transfer). */
+int aws_easy_setup(awp_aws_client *c, CURL *h, const aws_request *rq, aws_response *rs, aws_sink *s,
+		   struct curl_slist **hdrs, const aws_creds *cr);
+/**
+ * Judge one finished attempt (rs->status set): 0 on success; otherwise the
+ * error is set and returned, and *retry_ms is nonzero when the policy says
+ * to try again after that many milliseconds.
+ */
+int aws_outcome(awp_aws_client *c, const aws_request *rq, aws_response *rs, CURLcode cc, unsigned attempt,
+		unsigned attempts, const aws_creds *cr, unsigned *retry_ms);
 /** One request with the retry policy; on HTTP >= 300 the error is set and returned. */
 int aws_call(awp_aws_client *c, const aws_request *rq, aws_response *rs);
 /** An EC2/STS Query call: POST Action=...&Version=... + params (already encoded "&k=v..."). */

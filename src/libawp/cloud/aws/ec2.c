@@ -189,6 +189,8 @@ static int paginate(awp_aws_list **out, awp_aws_client *c, const char *action, c
 		awp_strbuf_truncate(&params, 0);
 		if ((err = awp_strbuf_puts(&params, awp_strbuf_cstr(base))) < 0)
 			break;
+		if (max_results && c->page_size && (unsigned)max_results > c->page_size)
+			max_results = (int)c->page_size;
 		if (max_results && (err = awp_strbuf_printf(&params, "&MaxResults=%d", max_results)) < 0)
 			break;
 		if (token && (err = param(&params, "NextToken", token)) < 0)

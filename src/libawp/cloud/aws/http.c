@@ -189,16 +189,9 @@ void aws_parse_error(const aws_response *r, char *code, size_t code_len, char *m
 	}
 }
 
-typedef struct sink {
-	aws_response *rs;
-	size_t max;
-	uint8_t *dest;
-	size_t dest_cap;
-} sink;
-
 static size_t write_cb(char *data, size_t size, size_t nmemb, void *ud)
 {
-	sink *s = ud;
+	aws_sink *s = ud;
 	size_t n = size * nmemb;
 	aws_response *rs = s->rs;
 	if (s->dest && rs->status < 300 && rs->status != 0) {
@@ -236,7 +229,7 @@ static int header_is(const char *line, size_t len, const char *name, const char 
 
 static size_t header_cb(char *data, size_t size, size_t nmemb, void *ud)
 {
-	sink *s = ud;
+	aws_sink *s = ud;
 	aws_response *rs = s->rs;
 	size_t n = size * nmemb;
 	const char *v;
@@ -368,6 +361,7 @@ int aws_prepare(awp_aws_client *c, CURL *h, const aws_request *rq, aws_response 
 			 (long)(rq->connect_timeout_ms ? rq->connect_timeout_ms : c->connect_timeout_ms));
 	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, NULL);
 	curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, "awp/" AWP_AWS_UA_VERSION);
 	if (strcmp(rq->method, "GET") == 0)
 		curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
 	else {
@@ -409,6 +403,57 @@ static void scrub(char *msg, const aws_creds *cr)
 	}
 }
 
+int aws_easy_setup(awp_aws_client *c, CURL *h, const aws_request *rq, aws_response *rs, aws_sink *s,
+		   struct curl_slist **hdrs, const aws_creds *cr)
+{
+	curl_easy_reset(h);
+	s->rs = rs;
+	s->max = rq->max_body ? rq->max_body : AWP_MAX_AWS_BODY;
+	s->dest = rq->dest;
+	s->dest_cap = rq->dest_cap;
+	int err = aws_prepare(c, h, rq, rs, hdrs, cr);
+	if (err < 0)
+		return err;
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_cb);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, s);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, header_cb);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, s);
+	return 0;
+}
+
+int aws_outcome(awp_aws_client *c, const aws_request *rq, aws_response *rs, CURLcode cc, unsigned attempt,
+		unsigned attempts, const aws_creds *cr, unsigned *retry_ms)
+{
+	char code[128], msg[512];
+	long status = rs->status;
+	*retry_ms = 0;
+	pthread_mutex_lock(&c->lock);
+	c->calls++;
+	pthread_mutex_unlock(&c->lock);
+	if (cc == CURLE_WRITE_ERROR && rs->truncated)
+		return awp_error_set(AWP_ELIMIT, "%s: response exceeds %zu bytes", rq->what,
+				     rq->dest ? rq->dest_cap : (rq->max_body ? rq->max_body : AWP_MAX_AWS_BODY));
+	code[0] = msg[0] = '\0';
+	if (cc == CURLE_OK && status >= 200 && status < 300)
+		return 0;
+	if (cc == CURLE_OK)
+		aws_parse_error(rs, code, sizeof code, msg, sizeof msg);
+	if (attempt + 1 < attempts && aws_retryable(cc, status, code)) {
+		pthread_mutex_lock(&c->lock);
+		*retry_ms = aws_backoff_ms(attempt, c->retry_base_ms, c->retry_cap_ms, &c->rng) + 1;
+		c->retries++;
+		pthread_mutex_unlock(&c->lock);
+		return AWP_ENETWORK;
+	}
+	if (cc != CURLE_OK)
+		return awp_error_set(AWP_ENETWORK, "%s: %s (after %u attempt%s)", rq->what, curl_easy_strerror(cc),
+				     attempt + 1, attempt ? "s" : "");
+	scrub(msg, cr);
+	scrub(code, cr);
+	return awp_error_set(aws_error_code(status, code), "%s: HTTP %ld%s%s%s%s%s", rq->what, status,
+			     code[0] ? " " : "", code, msg[0] ? ": " : "", msg, attempt ? " (after retries)" : "");
+}
+
 int aws_call(awp_aws_client *c, const aws_request *rq, aws_response *rs)
 {
 	unsigned attempts = rq->max_attempts ? rq->max_attempts : c->max_attempts;
@@ -417,7 +462,6 @@ int aws_call(awp_aws_client *c, const aws_request *rq, aws_response *rs)
 		return awp_error_set(AWP_ENOMEM, "%s: cannot create an HTTP handle", rq->what);
 	aws_creds cr = {0};
 	int err = 0;
-	char code[128], msg[512];
 	for (unsigned attempt = 0;; attempt++) {
 		aws_response_free(rs);
 		aws_creds_clear(&cr);
@@ -428,52 +472,20 @@ int aws_call(awp_aws_client *c, const aws_request *rq, aws_response *rs)
 		if (err < 0)
 			break;
 		struct curl_slist *hl = NULL;
-		curl_easy_reset(h);
-		sink s = {rs, rq->max_body ? rq->max_body : AWP_MAX_AWS_BODY, rq->dest, rq->dest_cap};
-		if ((err = aws_prepare(c, h, rq, rs, &hl, &cr)) < 0)
+		aws_sink s;
+		if ((err = aws_easy_setup(c, h, rq, rs, &s, &hl, &cr)) < 0)
 			break;
-		curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_cb);
-		curl_easy_setopt(h, CURLOPT_WRITEDATA, &s);
-		curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, header_cb);
-		curl_easy_setopt(h, CURLOPT_HEADERDATA, &s);
 		CURLcode cc = curl_easy_perform(h);
 		curl_slist_free_all(hl);
 		long status = 0;
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
 		rs->status = status;
-		pthread_mutex_lock(&c->lock);
-		c->calls++;
-		pthread_mutex_unlock(&c->lock);
-		if (cc == CURLE_WRITE_ERROR && rs->truncated) {
-			err = awp_error_set(AWP_ELIMIT, "%s: response exceeds %zu bytes", rq->what,
-					    rq->dest ? rq->dest_cap : s.max);
-			break;
-		}
-		code[0] = msg[0] = '\0';
-		if (cc == CURLE_OK && status >= 200 && status < 300) {
-			err = 0;
-			break;
-		}
-		if (cc == CURLE_OK)
-			aws_parse_error(rs, code, sizeof code, msg, sizeof msg);
-		if (attempt + 1 < attempts && aws_retryable(cc, status, code)) {
-			pthread_mutex_lock(&c->lock);
-			unsigned ms = aws_backoff_ms(attempt, c->retry_base_ms, c->retry_cap_ms, &c->rng);
-			c->retries++;
-			pthread_mutex_unlock(&c->lock);
-			aws_sleep_ms(ms);
+		unsigned retry_ms = 0;
+		err = aws_outcome(c, rq, rs, cc, attempt, attempts, &cr, &retry_ms);
+		if (err < 0 && retry_ms) {
+			aws_sleep_ms(retry_ms);
 			continue;
 		}
-		if (cc != CURLE_OK) {
-			err = awp_error_set(AWP_ENETWORK, "%s: %s (after %u attempt%s)", rq->what, curl_easy_strerror(cc),
-					    attempt + 1, attempt ? "s" : "");
-			break;
-		}
-		scrub(msg, &cr);
-		scrub(code, &cr);
-		err = awp_error_set(aws_error_code(status, code), "%s: HTTP %ld%s%s%s%s%s", rq->what, status,
-				    code[0] ? " " : "", code, msg[0] ? ": " : "", msg,
-				    attempt ? " (after retries)" : "");
 		break;
 	}
 	aws_creds_clear(&cr);
