@@ -7,7 +7,8 @@ depends on it, plus fault and latency injection and a SigV4 check.
                                          CompleteSnapshot of a raw image; prints snap id
   control --endpoint URL JSON            set faults/latency: {"faults": [{"match":
                                          "DescribeInstances", "status": 503, "code":
-                                         "ServiceUnavailable", "count": 2}], "latency_ms": 100}
+                                         "ServiceUnavailable", "count": 2}], "latency_ms": 100,
+                                         "ebs_page_cap": 100, "reset_stats": true}
   stats --endpoint URL                   request counters as JSON
 
 Where moto 5.2's EBS direct API differs from AWS and awp depends on it:
@@ -26,6 +27,7 @@ import time
 import urllib.request
 
 BLOCK = 512 * 1024
+PAGE_CAP = [10000]  # ListSnapshotBlocks page size cap, set by control {"ebs_page_cap": N}
 
 
 def patch_moto():
@@ -43,7 +45,7 @@ def patch_moto():
         snapshot_id = self.path.split("?")[0].split("/")[-2]
         snap = self.ebs_backend.list_snapshot_blocks(snapshot_id=snapshot_id)
         q = self._get_params()
-        maxr = int(q.get("maxResults") or 10000)
+        maxr = min(int(q.get("maxResults") or 10000), PAGE_CAP[0])
         start = int(q.get("pageToken") or q.get("startingBlockIndex") or 0)
         idx = sorted(int(i) for i in snap.blocks)
         idx = [i for i in idx if i >= start]
@@ -120,8 +122,11 @@ class Middleware:
         if path == "/_awp/control":
             cfg = json.loads(body or b"{}")
             with self.lock:
-                self.faults = cfg.get("faults", [])
-                self.latency_ms = cfg.get("latency_ms", 0)
+                if not cfg:  # {} resets everything
+                    cfg = {"faults": [], "latency_ms": 0, "ebs_page_cap": 10000}
+                self.faults = cfg.get("faults", self.faults)
+                self.latency_ms = cfg.get("latency_ms", self.latency_ms)
+                PAGE_CAP[0] = cfg.get("ebs_page_cap", PAGE_CAP[0])
                 if cfg.get("reset_stats"):
                     self.stats = {}
             return self.reply(start_response, 200, "{}")
