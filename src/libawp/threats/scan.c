@@ -16,8 +16,10 @@
  *    outside block 0) can miss; strings longer than the overlap across a
  *    boundary too. Memory stays at one block whatever the file size;
  *  - package digests: dpkg md5sums, rpm and apk digests; dpkg conffiles
- *    are skipped (administrators edit them: that is configuration, not
- *    tampering; their content is still scanned for IOCs and rules);
+ *    (the status file's Conffiles: list) and rpm/apk files under /etc/
+ *    (rpm %config, apk protected paths) are skipped: administrators edit
+ *    them, which is configuration, not tampering; their content is still
+ *    scanned for IOCs and rules;
  *  - persistence: non-empty /etc/ld.so.preload, SUID/SGID files no package
  *    owns, executables in /tmp, /var/tmp, /dev/shm, authorized_keys forced
  *    commands, /etc/hosts entries pointing well-known domains elsewhere.
@@ -475,6 +477,13 @@ static int process_file(scan_ctx *c, const awp_walk_entry *e)
 	long owner = owner_of(c, path, &digest);
 	size_t dummy;
 	int check = c->tampering && digest[0] && !awp_strmap_get(&c->conffiles, path, &dummy);
+	if (check && starts(path, "/etc/")) {
+		/* rpm marks /etc files %config and apk protects /etc: edited
+		 * configuration, not tampering (dpkg's exact list is used above). */
+		const awp_package *p = awp_inventory_get(c->inv, (size_t)owner);
+		if (p && (!strcmp(p->type, "rpm") || !strcmp(p->type, "apk")))
+			check = 0;
+	}
 	int want_md5 = check && starts(digest, "md5:"), want_sha1 = check && starts(digest, "sha1:");
 	int want_sha256 = check && starts(digest, "sha256:");
 	int exec_bit = (e->st.mode & 0111) != 0;
