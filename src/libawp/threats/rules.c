@@ -529,14 +529,19 @@ static int scan_cb(YR_SCAN_CONTEXT *context, int message, void *message_data, vo
 	const YR_STRING *str;
 	yr_rule_strings_foreach(rule, str)
 	{
-		const YR_MATCH *m;
-		yr_string_matches_foreach(context, str, m)
-		{
-			if (h.offset < 0 || m->base + m->offset < h.offset) {
-				h.offset = m->base + m->offset;
-				h.data = m->data;
-				h.data_len = m->data_length > 0 ? (size_t)m->data_length : 0;
+		/* YARA 4.2 allocates matches from a notebook without alignment:
+		 * copy each one out instead of reading through the pointer (what
+		 * yr_string_matches_foreach would do; UBSan flags it). */
+		const YR_MATCH *p = context->matches[str->idx].head;
+		while (p) {
+			YR_MATCH m;
+			memcpy(&m, p, sizeof m);
+			if (!m.is_private && (h.offset < 0 || m.base + m.offset < h.offset)) {
+				h.offset = m.base + m.offset;
+				h.data = m.data;
+				h.data_len = m.data_length > 0 ? (size_t)m.data_length : 0;
 			}
+			p = m.next;
 		}
 	}
 	int err = c->cb(&h, c->payload);
