@@ -115,6 +115,10 @@ typedef struct awp_threat_scan_options {
 	uint64_t archive_inflated; /**< inflated bytes per top-level archive (0 = 1 GiB) */
 	int no_archives;           /**< do not look inside archives */
 	int no_tampering;          /**< skip the package digest check */
+	/** Also YARA-scan packaged files whose digest matched their package
+	 *  database (by default they are skipped: byte-identical to what the
+	 *  distribution shipped). */
+	int scan_verified;
 	/** Inventory of this filesystem (borrowed), or NULL: the scan collects
 	 *  one (language packages too when vulndb_path names a database). */
 	const awp_inventory *inventory;
@@ -122,7 +126,7 @@ typedef struct awp_threat_scan_options {
 	 *  when it exists, "" = none. */
 	const char *vulndb_path;
 } awp_threat_scan_options;
-#define AWP_THREAT_SCAN_OPTIONS_INIT {AWP_THREAT_SCAN_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL}
+#define AWP_THREAT_SCAN_OPTIONS_INIT {AWP_THREAT_SCAN_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL}
 
 /**
  * Scan a filesystem (normally a target's root).
@@ -146,6 +150,7 @@ typedef struct awp_threat_scan_stats {
 	size_t yara_scans;      /**< yr_rules_scan_mem calls */
 	size_t hashed;          /**< executables/scripts looked up in the hash sets */
 	size_t digest_checked;  /**< packaged files compared with their digest */
+	size_t verified_skipped;/**< packaged files not YARA-scanned: digest verified */
 	size_t archives;        /**< archives opened (nested included) */
 	size_t archive_entries; /**< entries scanned inside archives */
 	size_t ioc_files;       /**< files searched for IOCs */

@@ -235,6 +235,7 @@ AWP_EXTERN int awp_threat_report_json(char **out, size_t *len, const awp_threat_
 	awp_jsonw_kv_uint(&w, "yara_scans", s->yara_scans);
 	awp_jsonw_kv_uint(&w, "hashed", s->hashed);
 	awp_jsonw_kv_uint(&w, "digest_checked", s->digest_checked);
+	awp_jsonw_kv_uint(&w, "verified_skipped", s->verified_skipped);
 	awp_jsonw_kv_uint(&w, "archives", s->archives);
 	awp_jsonw_kv_uint(&w, "archive_entries", s->archive_entries);
 	awp_jsonw_kv_uint(&w, "ioc_files", s->ioc_files);

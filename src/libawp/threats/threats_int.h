@@ -187,7 +187,7 @@ typedef struct scan_ctx {
 	unsigned archive_depth;
 	size_t archive_entries;
 	uint64_t archive_inflated;
-	int archives, tampering;
+	int archives, tampering, scan_verified;
 	/* per-file rule dedupe */
 	const char *seen_rules[AWP_MAX_THREATS_PER_FILE];
 	size_t nseen;
