@@ -126,8 +126,9 @@ static int password_value(const char *s, size_t n)
 	/* self.password, config.db.pass, settings.PASSWORD */
 	if (ident && dots && !digit)
 		return 0;
-	/* at least two character classes: "files", "required" are words */
-	return lower + upper + digit + other >= 2;
+	/* words and identifiers ("files", "elevated-privileges", "password_mgr")
+	 * are not passwords: ask for a digit or a capital, and two classes */
+	return (upper || digit) && lower + upper + digit + other >= 2;
 }
 
 static int b64val(unsigned char c, int url)

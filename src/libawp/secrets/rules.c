@@ -35,7 +35,7 @@ static const char *const builtin_allow[] = {
 	"*/site-packages/*/tests/*", "*/site-packages/*/test/*", "*/dist-packages/*/tests/*",
 	"*/dist-packages/*/test/*", "/usr/lib/python3*/test/*", "*/node_modules/*/test/*",
 	"*/node_modules/*/tests/*", "*/node_modules/*/__tests__/*", "*/node_modules/*/example/*",
-	"*/node_modules/*/examples/*", "*/node_modules/*/docs/*", "*/gems/*/spec/*", "*/gems/*/test/*",
+	"*/node_modules/*/examples/*", "*/node_modules/*/docs/*", "*/node_modules/*.md", "*/gems/*/spec/*", "*/gems/*/test/*",
 	"*/testdata/*", "*/test-data/*", "*/test_data/*",
 };
 
@@ -213,6 +213,10 @@ static int parse_rule(struct loader *L, const cJSON *o, int from_config)
 	s.generic = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "generic"));
 	s.placeholders = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "placeholders"));
 	s.binary = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "binary"));
+	const char *loc = str_field(o, "location");
+	if (loc && strcmp(loc, "match") != 0 && strcmp(loc, "secret") != 0)
+		return bad(L, id, "location \"%.16s\" is not \"match\" or \"secret\"", loc);
+	s.at_match = loc && strcmp(loc, "match") == 0;
 	if (!s.pub.id || !s.pub.title || !s.pub.category || !s.pub.pattern || !s.pub.extract || !s.flags)
 		return AWP_ENOMEM;
 	int err;

@@ -290,7 +290,7 @@ static int candidate(awp_secrets_scanner *s, unsigned ri, size_t to)
 	struct ifinding f;
 	memset(&f, 0, sizeof f);
 	f.rule = ri;
-	f.offset = s->wstart + so;
+	f.offset = s->wstart + (rule->at_match ? ms : so);
 	f.span_end = s->wstart + so + sl;
 	struct lpos at = locate(s, f.offset);
 	f.line = at.line;

@@ -67,6 +67,7 @@ struct srule {
 	int generic;          /* yields to an overlapping specific finding */
 	int placeholders;     /* reject placeholder values */
 	int binary;           /* also scan binary files */
+	int at_match;         /* report where the match starts (a key's BEGIN line), not the secret */
 	size_t min_length;
 	pcre2_code *re;
 	uint32_t secret_group; /* 0: the whole match */
