@@ -409,9 +409,12 @@ static int deliver(awp_secrets_scanner *s, awp_secrets_finding_cb cb, void *payl
 		const struct ifinding *f = &s->f[i];
 		const struct srule *rule = &r->rules[f->rule];
 		if (rule->generic) {
+			/* yields to an overlapping specific finding, or to a generic
+			 * rule listed earlier in the rules file */
 			int shadowed = 0;
 			for (size_t j = 0; j < s->nf && !shadowed; j++)
-				shadowed = j != i && !r->rules[s->f[j].rule].generic && overlaps(f, &s->f[j]);
+				shadowed = j != i && overlaps(f, &s->f[j]) &&
+					   (!r->rules[s->f[j].rule].generic || s->f[j].rule < f->rule);
 			if (shadowed)
 				continue;
 		}
