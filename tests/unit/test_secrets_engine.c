@@ -355,6 +355,16 @@ static void test_config(void)
 	}
 }
 
+static char owner_digest[64];
+static const char *owner_cb(const char *path, const char **digest, void *payload)
+{
+	(void)payload;
+	if (strcmp(path, "/srv/s0.conf") != 0)
+		return NULL;
+	*digest = owner_digest;
+	return "demo-package";
+}
+
 /* Through the filesystem layer and the command: size limit, and no output
  * stream ever holds a planted value. */
 static void test_fs_and_cli(void)
@@ -394,6 +404,33 @@ static void test_fs_and_cli(void)
 		CHECK(!leaks(f->redacted) && !leaks(f->fingerprint) && !leaks(f->path));
 	}
 	awp_secrets_report_free(rep);
+	/* ownership: the file's real md5 suppresses it, another md5 does not */
+	char p0[4096];
+	snprintf(p0, sizeof p0, "%s/srv/s0.conf", dir);
+	char *content = NULL;
+	size_t clen = 0;
+	CHECK_OK(awp_fs_read_file(fs, "/srv/s0.conf", 4096, &content, &clen));
+	unsigned char md[16];
+	unsigned int mdlen = 0;
+	EVP_Digest(content, clen, md, &mdlen, EVP_md5(), NULL);
+	free(content);
+	snprintf(owner_digest, sizeof owner_digest, "md5:");
+	for (unsigned i = 0; i < mdlen; i++)
+		snprintf(owner_digest + 4 + 2 * i, 3, "%02x", md[i]);
+	fo.owner = owner_cb;
+	for (int round = 0; round < 2; round++) {
+		CHECK_OK(awp_secrets_report_new(&rep));
+		CHECK_OK(awp_secrets_scan_fs(sc, fs, &fo, rep));
+		st = awp_secrets_report_stats(rep);
+		CHECK_EQ_INT(st->suppressed[AWP_SUPPRESS_PACKAGE], round == 0 ? 1 : 0);
+		CHECK_EQ_INT(st->findings, round == 0 ? NPLANT - 1 : NPLANT);
+		int pkg_seen = 0;
+		for (size_t i = 0; i < awp_secrets_report_count(rep); i++)
+			pkg_seen |= strcmp(awp_secrets_report_get(rep, i)->package, "demo-package") == 0;
+		CHECK(pkg_seen);
+		awp_secrets_report_free(rep);
+		owner_digest[4] = owner_digest[4] == '0' ? '1' : '0';
+	}
 	awp_secrets_scanner_free(sc);
 	awp_fs_free(fs);
 	awp_secrets_rules_free(r);
