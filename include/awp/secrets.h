@@ -60,6 +60,7 @@ typedef struct awp_secret_rule {
 	const char *pattern;       /**< Hyperscan pattern (candidate) */
 	const char *extract;       /**< PCRE2 pattern with a `secret` group */
 	const char *validator;     /**< "" when none */
+	const char *flags;         /**< "i": case-insensitive; "" */
 	double entropy;            /**< minimum Shannon bits/char of the secret; 0 = none */
 	const char *const *keywords;
 	size_t keyword_count;

@@ -441,3 +441,40 @@ int awp_secrets_glob_any(const char *const *globs, size_t n, const char *path)
 			return 1;
 	return 0;
 }
+
+int awp_secrets_fglob_init(struct fglob *g, const char *glob, awp_arena *a)
+{
+	size_t n = strlen(glob);
+	int lead = n > 0 && glob[0] == '*';
+	int trail = n > 1 && glob[n - 1] == '*';
+	const char *mid = glob + lead;
+	size_t mlen = n - (size_t)lead - (size_t)trail;
+	int plain = 1;
+	for (size_t i = 0; i < mlen; i++)
+		if (strchr("*?[\\", mid[i]))
+			plain = 0;
+	if (!plain) {
+		g->kind = FG_FNMATCH;
+		mid = glob;
+		mlen = n;
+	} else {
+		g->kind = lead && trail ? FG_CONTAINS : lead ? FG_SUFFIX : trail ? FG_PREFIX : FG_EXACT;
+	}
+	char *lit = awp_arena_strndup(a, mid, mlen);
+	if (!lit)
+		return AWP_ENOMEM;
+	g->lit = lit;
+	g->len = mlen;
+	return 0;
+}
+
+int awp_secrets_fglob_match(const struct fglob *g, const char *path, size_t plen)
+{
+	switch (g->kind) {
+	case FG_EXACT: return plen == g->len && memcmp(path, g->lit, plen) == 0;
+	case FG_PREFIX: return plen >= g->len && memcmp(path, g->lit, g->len) == 0;
+	case FG_SUFFIX: return plen >= g->len && memcmp(path + plen - g->len, g->lit, g->len) == 0;
+	case FG_CONTAINS: return memmem(path, plen, g->lit, g->len) != NULL;
+	default: return fnmatch(g->lit, path, 0) == 0;
+	}
+}

@@ -217,6 +217,7 @@ static int parse_rule(struct loader *L, const cJSON *o, int from_config)
 	if (loc && strcmp(loc, "match") != 0 && strcmp(loc, "secret") != 0)
 		return bad(L, id, "location \"%.16s\" is not \"match\" or \"secret\"", loc);
 	s.at_match = loc && strcmp(loc, "match") == 0;
+	s.pub.flags = s.flags;
 	if (!s.pub.id || !s.pub.title || !s.pub.category || !s.pub.pattern || !s.pub.extract || !s.flags)
 		return AWP_ENOMEM;
 	int err;
@@ -423,15 +424,52 @@ static int compile(struct loader *L)
 		ids[i] = (unsigned)i;
 		nbin += s->binary != 0;
 	}
+	/* Path-filtered rules (.pgpass lines, kubeconfig tokens, ...) have
+	 * few literals and cost Hyperscan much; they only run, in a second
+	 * database with every rule, on files whose path matches a filter. */
 	hs_compile_error_t *ce = NULL;
-	if (hs_compile_multi(pats, flags, ids, (unsigned)r->n, HS_MODE_BLOCK, NULL, &r->db, &ce) != HS_SUCCESS) {
+	size_t nmain = 0, ntrig = 0;
+	for (size_t i = 0; i < r->n; i++)
+		ntrig += r->rules[i].npaths;
+	if (ntrig && !(r->trig = awp_arena_alloc(&r->arena, ntrig * sizeof(*r->trig)))) {
+		err = AWP_ENOMEM;
+		goto done;
+	}
+	for (size_t i = 0; i < r->n; i++)
+		for (size_t k = 0; k < r->rules[i].npaths; k++)
+			if ((err = awp_secrets_fglob_init(&r->trig[r->ntrig++], r->rules[i].paths[k], &r->arena)) < 0)
+				goto done;
+	const char **mp = awp_calloc(r->n, sizeof(*mp));
+	unsigned *mf = awp_calloc(r->n, sizeof(*mf)), *mi = awp_calloc(r->n, sizeof(*mi));
+	if (!mp || !mf || !mi) {
+		free(mp), free(mf), free(mi);
+		err = AWP_ENOMEM;
+		goto done;
+	}
+	for (size_t i = 0; i < r->n; i++)
+		if (!r->rules[i].npaths) {
+			mp[nmain] = pats[i];
+			mf[nmain] = flags[i];
+			mi[nmain++] = (unsigned)i;
+		}
+	hs_error_t he = HS_SUCCESS;
+	if (nmain)
+		he = hs_compile_multi(mp, mf, mi, (unsigned)nmain, HS_MODE_BLOCK, NULL, &r->db, &ce);
+	if (he == HS_SUCCESS && ntrig)
+		he = hs_compile_multi(pats, flags, ids, (unsigned)r->n, HS_MODE_BLOCK, NULL, &r->db_full, &ce);
+	if (he != HS_SUCCESS) {
+		/* the failing expression indexes the main list, or all rules */
 		int k = ce ? ce->expression : -1;
+		if (k >= 0 && nmain && !r->db)
+			k = (size_t)k < nmain ? (int)mi[k] : -1;
 		err = awp_error_set(AWP_ECORRUPT, "secret rules (%s): rule \"%s\": pattern not accepted by Hyperscan: %s",
 				    L->name, k >= 0 && (size_t)k < r->n ? r->rules[k].pub.id : "?",
 				    ce && ce->message ? ce->message : "unknown error");
 		hs_free_compile_error(ce);
-		goto done;
 	}
+	free(mp), free(mf), free(mi);
+	if (err < 0)
+		goto done;
 	if (nbin) {
 		size_t j = 0;
 		for (size_t i = 0; i < r->n; i++)
@@ -614,6 +652,7 @@ AWP_EXTERN void awp_secrets_rules_free(awp_secrets_rules *r)
 	pcre2_code_free(r->re_aws_secret);
 	pcre2_code_free(r->re_aws_id);
 	hs_free_database(r->db);
+	hs_free_database(r->db_full);
 	hs_free_database(r->db_bin);
 	free(r->rules);
 	free(r->allow);

@@ -59,6 +59,7 @@ struct awp_secrets_scanner {
 	char want_digest[140];  /* lowercase hex the package database recorded */
 	int binary;
 	int checked_binary;
+	int full;               /* path matches a rule's path filter: all rules run */
 	uint64_t total;         /* bytes received */
 	/* window */
 	char *buf;
@@ -68,12 +69,11 @@ struct awp_secrets_scanner {
 	uint64_t wstart, committed, limit;
 	struct lpos base, cp;
 	uint64_t *last_end;     /* per rule: end of the last extraction (abs) */
-	unsigned char *path_ok; /* per rule: path filter passes */
+	unsigned char *path_ok; /* per rule: 0 not checked yet, 1 passes, 2 fails */
 	size_t ncand;
 	/* findings of the file */
 	struct ifinding *f;
 	size_t nf, fcap;
-	int builtin_file;       /* path matches a built-in allowlist entry */
 	awp_secrets_file_result last;
 	size_t truncated;
 	int stop;
@@ -87,7 +87,8 @@ AWP_EXTERN int awp_secrets_scanner_new(awp_secrets_scanner **out, const awp_secr
 		return AWP_ENOMEM;
 	s->r = r;
 	int err = 0;
-	if (hs_alloc_scratch(r->db, &s->scratch) != HS_SUCCESS ||
+	if ((r->db && hs_alloc_scratch(r->db, &s->scratch) != HS_SUCCESS) ||
+	    (r->db_full && hs_alloc_scratch(r->db_full, &s->scratch) != HS_SUCCESS) ||
 	    (r->db_bin && hs_alloc_scratch(r->db_bin, &s->scratch) != HS_SUCCESS)) {
 		err = awp_error_set(AWP_ENOMEM, "secrets: cannot allocate Hyperscan scratch");
 		goto fail;
@@ -173,13 +174,15 @@ AWP_EXTERN int awp_secrets_file_begin(awp_secrets_scanner *s, const char *path, 
 	s->suppress_file = info && info->package_unmodified;
 	s->want_digest[0] = 0;
 	memset(&s->last, 0, sizeof(s->last));
+	/* path filters are checked on a rule's first candidate, allowlists on
+	 * the first finding: most files have neither (fnmatch per file and
+	 * rule was the largest cost on small files) */
 	memset(s->last_end, 0, r->n * sizeof(*s->last_end));
-	for (size_t i = 0; i < r->n; i++)
-		s->path_ok[i] = !r->rules[i].npaths || awp_secrets_glob_any(r->rules[i].paths, r->rules[i].npaths, s->path);
-	s->builtin_file = 0;
-	for (size_t i = 0; i < r->nallow; i++)
-		if (r->allow[i].builtin && awp_secrets_glob_any(r->allow[i].paths, r->allow[i].npaths, s->path))
-			s->builtin_file = 1;
+	memset(s->path_ok, 0, r->n);
+	s->full = 0;
+	size_t plen = strlen(s->path);
+	for (size_t i = 0; i < r->ntrig && !s->full; i++)
+		s->full = awp_secrets_fglob_match(&r->trig[i], s->path, plen);
 	if (!(s->package = awp_strdup(info && info->package ? info->package : "")))
 		return AWP_ENOMEM;
 	const char *dg = info ? info->package_digest : NULL;
@@ -322,7 +325,13 @@ static int on_match(unsigned int id, unsigned long long from, unsigned long long
 	(void)flags;
 	awp_secrets_scanner *s = ctx;
 	uint64_t abs_end = s->wstart + to;
-	if (abs_end <= s->committed || abs_end > s->limit || !s->path_ok[id] || abs_end <= s->last_end[id])
+	if (abs_end <= s->committed || abs_end > s->limit || abs_end <= s->last_end[id])
+		return 0;
+	if (!s->path_ok[id]) {
+		const struct srule *rule = &s->r->rules[id];
+		s->path_ok[id] = !rule->npaths || awp_secrets_glob_any(rule->paths, rule->npaths, s->path) ? 1 : 2;
+	}
+	if (s->path_ok[id] != 1)
 		return 0;
 	if (++s->ncand > AWP_MAX_SECRETS_CANDIDATES_PER_FILE) {
 		s->truncated++;
@@ -338,7 +347,7 @@ static int on_match(unsigned int id, unsigned long long from, unsigned long long
 
 static int scan_window(awp_secrets_scanner *s, int is_last)
 {
-	const hs_database_t *db = s->binary ? s->r->db_bin : s->r->db;
+	const hs_database_t *db = s->binary ? s->r->db_bin : s->full ? s->r->db_full : s->r->db;
 	uint64_t wend = s->wstart + s->win_len;
 	s->limit = is_last ? wend : (wend > AWP_SECRETS_LOOKAHEAD ? wend - AWP_SECRETS_LOOKAHEAD : 0);
 	if (db && s->limit > s->committed && s->ncand <= AWP_MAX_SECRETS_CANDIDATES_PER_FILE) {
@@ -404,6 +413,9 @@ static int deliver(awp_secrets_scanner *s, awp_secrets_finding_cb cb, void *payl
 		s->last.digest_matched = strcmp(hex, s->want_digest) == 0;
 		pkg = s->last.digest_matched;
 	}
+	int builtin = 0;
+	for (size_t i = 0; i < r->nallow && s->nf && !builtin; i++)
+		builtin = r->allow[i].builtin && awp_secrets_glob_any(r->allow[i].paths, r->allow[i].npaths, s->path);
 	int err = 0;
 	for (size_t i = 0; i < s->nf && err >= 0; i++) {
 		const struct ifinding *f = &s->f[i];
@@ -423,7 +435,7 @@ static int deliver(awp_secrets_scanner *s, awp_secrets_finding_cb cb, void *payl
 					  s->package, AWP_SUPPRESS_NONE, ""};
 		if (pkg)
 			out.suppressed = AWP_SUPPRESS_PACKAGE;
-		else if (s->builtin_file)
+		else if (builtin)
 			out.suppressed = AWP_SUPPRESS_BUILTIN, out.suppress_note = "built-in allowlist";
 		else {
 			for (size_t k = 0; k < r->nallow && !out.suppressed; k++) {

@@ -84,11 +84,25 @@ struct allow_entry {
 	int builtin;
 };
 
+/* A path glob, matched without fnmatch when it is a literal with a leading
+ * and/or trailing '*' (the common forms "* /.netrc", "/etc/x/ *"). */
+struct fglob {
+	int kind;            /* FG_EXACT, FG_PREFIX, FG_SUFFIX, FG_CONTAINS, FG_FNMATCH */
+	const char *lit;     /* the literal part (or the whole glob for fnmatch) */
+	size_t len;
+};
+enum { FG_EXACT, FG_PREFIX, FG_SUFFIX, FG_CONTAINS, FG_FNMATCH };
+int awp_secrets_fglob_init(struct fglob *g, const char *glob, awp_arena *a);
+int awp_secrets_fglob_match(const struct fglob *g, const char *path, size_t plen);
+
 struct awp_secrets_rules {
 	awp_arena arena;
 	struct srule *rules;
 	size_t n, cap;
-	hs_database_t *db;       /* every rule; hs id = rule index */
+	hs_database_t *db;       /* rules without a path filter; hs id = rule index */
+	hs_database_t *db_full;  /* every rule, for files matching a path filter (or NULL) */
+	struct fglob *trig;      /* union of the rules' path filters */
+	size_t ntrig;
 	hs_database_t *db_bin;   /* rules with "binary": true, or NULL */
 	struct allow_entry *allow;
 	size_t nallow, allowcap;
