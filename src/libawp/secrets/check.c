@@ -474,7 +474,7 @@ int awp_secrets_fglob_match(const struct fglob *g, const char *path, size_t plen
 	case FG_EXACT: return plen == g->len && memcmp(path, g->lit, plen) == 0;
 	case FG_PREFIX: return plen >= g->len && memcmp(path, g->lit, g->len) == 0;
 	case FG_SUFFIX: return plen >= g->len && memcmp(path + plen - g->len, g->lit, g->len) == 0;
-	case FG_CONTAINS: return memmem(path, plen, g->lit, g->len) != NULL;
+	case FG_CONTAINS: return strstr(path, g->lit) != NULL; /* path is NUL-terminated */
 	default: return fnmatch(g->lit, path, 0) == 0;
 	}
 }

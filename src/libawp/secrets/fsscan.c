@@ -20,7 +20,7 @@
 #include <string.h>
 
 #define CHUNK (1u << 20)
-#define FIRST_CHUNK (64u << 10) /* binaries are recognised after a small read */
+#define FIRST_CHUNK (8u << 10) /* = the binary probe: a binary costs one small read */
 
 struct awp_secrets_report {
 	awp_arena arena;
