@@ -81,7 +81,8 @@ static int walk_dir(struct walker *w, uint64_t dir_ino, unsigned depth)
 		report(w, awp_strbuf_cstr(&w->path), err);
 		err = 0;
 	}
-	qsort(l.items, l.count, sizeof(*l.items), by_name);
+	if (l.count) /* qsort(NULL, 0) is undefined (UBSan) */
+		qsort(l.items, l.count, sizeof(*l.items), by_name);
 	size_t base = w->path.len;
 	for (size_t i = 0; i < l.count && err >= 0; i++) {
 		awp_strbuf_truncate(&w->path, base);
