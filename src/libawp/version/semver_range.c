@@ -83,7 +83,7 @@ struct awp_semver_range {
 struct pctx {
 	struct arena tmp; /* rewritten text, freed after parsing */
 	struct arena *keep;
-	unsigned long steps;
+	struct sre_work w;
 	bool loose, incpr;
 	struct str range; /* normalized range, for messages */
 };
@@ -218,7 +218,7 @@ static int put_inc(awp_strbuf *sb, struct str d)
 
 static int rx(struct pctx *c, enum sre_id id, struct str s, size_t from, struct sre_match *m)
 {
-	return sre_exec(id, s.p, s.n, from, m, &c->steps);
+	return sre_exec(id, s.p, s.n, from, m, &c->w);
 }
 
 typedef int (*repl_fn)(struct pctx *c, struct str s, const struct sre_match *m, awp_strbuf *sb);
@@ -497,7 +497,7 @@ static int range_invalid(struct pctx *c, const char *what, struct str s, const c
 }
 
 /* new SemVer(s, {loose}): fills v with pointers into s. Returns NULL or why not. */
-static const char *parse_version(const char *s, size_t n, bool loose, struct ver_sv *v, unsigned long *steps,
+static const char *parse_version(const char *s, size_t n, bool loose, struct ver_sv *v, struct sre_work *w,
 				 int *err)
 {
 	struct sre_match m;
@@ -505,7 +505,7 @@ static const char *parse_version(const char *s, size_t n, bool loose, struct ver
 	if (n > AWP_MAX_SEMVER_NODE_LEN)
 		return "longer than 256 characters";
 	struct str t = trim((struct str){s, n});
-	int r = sre_exec(loose ? SRE_LOOSE : SRE_FULL, t.p, t.n, 0, &m, steps);
+	int r = sre_exec(loose ? SRE_LOOSE : SRE_FULL, t.p, t.n, 0, &m, w);
 	if (r < 0) {
 		*err = r;
 		return "too complex";
@@ -544,7 +544,7 @@ static int new_comparator(struct pctx *c, struct str g, struct cmpr *out)
 	struct str kept;
 	if ((r = intern(c->keep, ver.p, ver.n, &kept)) < 0)
 		return r;
-	const char *why = parse_version(kept.p, kept.n, c->loose, &out->v, &c->steps, &r);
+	const char *why = parse_version(kept.p, kept.n, c->loose, &out->v, &c->w, &r);
 	if (r < 0)
 		return r;
 	if (why)
@@ -695,7 +695,7 @@ int awp_semver_range_parse(awp_semver_range **out, const char *range, unsigned f
 	}
 	r->flags = flags;
 	c.keep = &r->keep;
-	c.steps = AWP_MAX_SEMVER_RANGE_STEPS;
+	c.w = (struct sre_work)SRE_WORK_INIT(AWP_MAX_SEMVER_RANGE_STEPS);
 	c.loose = flags & AWP_SEMVER_LOOSE;
 	c.incpr = flags & AWP_SEMVER_INCLUDE_PRERELEASE;
 	c.range = (struct str){raw, normalize(raw, range, n, true)};
@@ -768,6 +768,7 @@ int awp_semver_range_parse(awp_semver_range **out, const char *range, unsigned f
 	err = 0;
 done:
 	afree(&c.tmp);
+	sre_work_free(&c.w);
 	awp_semver_range_free(r);
 	free(raw);
 	return err;
@@ -812,7 +813,8 @@ int awp_semver_range_test(int *out, const awp_semver_range *r, const char *versi
 {
 	char buf[AWP_VERSION_MAX_LEN + 1];
 	struct ver_sv v;
-	unsigned long steps = AWP_MAX_SEMVER_RANGE_STEPS;
+	struct sre_work w = SRE_WORK_INIT(AWP_MAX_SEMVER_RANGE_STEPS);
+	const char *why;
 	int err;
 	if (out)
 		*out = 0;
@@ -826,7 +828,9 @@ int awp_semver_range_test(int *out, const awp_semver_range *r, const char *versi
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)buf[i] >= 0x80)
 			return 0; /* no part of the grammar accepts it */
-	if (parse_version(buf, n, r->flags & AWP_SEMVER_LOOSE, &v, &steps, &err) != NULL)
+	why = parse_version(buf, n, r->flags & AWP_SEMVER_LOOSE, &v, &w, &err);
+	sre_work_free(&w);
+	if (why)
 		return err < 0 ? err : 0;
 	for (size_t i = 0; i < r->nsets; i++)
 		if (test_set(&r->sets[i], &v, r->flags & AWP_SEMVER_INCLUDE_PRERELEASE)) {

@@ -13,8 +13,8 @@
  *
  * The expressions are compiled once (pthread_once) into a static node pool
  * and never change after, so matching is thread-safe. The matcher is a
- * recursive backtracker with an explicit continuation list; it keeps no
- * state outside its stack frame and the caller's budget.
+ * recursive backtracker with an explicit continuation stack; it keeps no
+ * state outside the caller's work area (budget and that stack).
  */
 #include "semver_re.h"
 
@@ -25,13 +25,15 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Nodes for all expressions together (1,566 are used). */
 #define SRE_POOL 2048
-/* Deepest recursion of the matcher; real inputs stay far below (a few
- * frames per token), this only stops pathological input from using up the stack. */
-#define SRE_MAX_DEPTH 6000
+/* Deepest recursion of the matcher, also the most continuations held: real
+ * inputs stay far below (a few frames per token); a maximal range needs
+ * about 3,000. This only stops pathological input from using up the stack. */
+#define SRE_MAX_DEPTH 8192
 #define SRE_INF 0xffffu
 
 /* Pieces, as in internal/re.js after makeSafeRegex(). */
@@ -63,7 +65,8 @@
 
 static const struct {
 	const char *src;
-	bool anchored; /* starts with ^ in every alternative: only tried at 0 */
+	bool anchored;      /* starts with ^ in every alternative: only tried at 0 */
+	const char *needs;  /* unanchored: every match holds one of these bytes */
 } patterns[SRE_COUNT] = {
 	[SRE_FULL] = {"^" FULLPLAIN "$", true},
 	[SRE_LOOSE] = {"^" LOOSEPLAIN "$", true},
@@ -75,16 +78,16 @@ static const struct {
 	[SRE_CARET_L] = {"^" LONECARET XRPLAINL "$", true},
 	[SRE_COMPARATOR] = {"^" GTLT S0 "(" FULLPLAIN ")$|^$", true},
 	[SRE_COMPARATOR_L] = {"^" GTLT S0 "(" LOOSEPLAIN ")$|^$", true},
-	[SRE_CMPTRIM] = {"(" S0 ")" GTLT S0 "(" LOOSEPLAIN "|" XRPLAIN ")", false},
-	[SRE_TILDETRIM] = {"(" S0 ")" LONETILDE S1, false},
-	[SRE_CARETTRIM] = {"(" S0 ")" LONECARET S1, false},
+	[SRE_CMPTRIM] = {"(" S0 ")" GTLT S0 "(" LOOSEPLAIN "|" XRPLAIN ")", false, "0123456789xX*"},
+	[SRE_TILDETRIM] = {"(" S0 ")" LONETILDE S1, false, "~"},
+	[SRE_CARETTRIM] = {"(" S0 ")" LONECARET S1, false, "^"},
 	[SRE_HYPHEN] = {"^" S0 "(" XRPLAIN ")" S1 "-" S1 "(" XRPLAIN ")" S0 "$", true},
 	[SRE_HYPHEN_L] = {"^" S0 "(" XRPLAINL ")" S1 "-" S1 "(" XRPLAINL ")" S0 "$", true},
-	[SRE_STAR] = {"(<|>)?=?" S0 "\\*", false},
+	[SRE_STAR] = {"(<|>)?=?" S0 "\\*", false, "*"},
 	[SRE_GTE0] = {"^" S0 ">=" S0 "0\\.0\\.0" S0 "$", true},
 	[SRE_GTE0PRE] = {"^" S0 ">=" S0 "0\\.0\\.0-0" S0 "$", true},
-	[SRE_BUILD] = {BUILD, false},
-	[SRE_BUILD_STRIP] = {"(?:\\+([a-zA-Z0-9-]+(?:\\.[a-zA-Z0-9-]+)*))", false},
+	[SRE_BUILD] = {BUILD, false, "+"},
+	[SRE_BUILD_STRIP] = {"(?:\\+([a-zA-Z0-9-]+(?:\\.[a-zA-Z0-9-]+)*))", false, "+"},
 };
 
 enum { N_CLASS, N_BOL, N_EOL, N_ALT, N_BRANCH, N_CAP, N_REP };
@@ -302,14 +305,25 @@ static void compile_all(void)
 
 /* ---- matcher ---- */
 
+/*
+ * m(n, i, k): match the sequence starting at node n at input offset i, then
+ * whatever continuation k says comes next. Continuations live in a stack
+ * owned by the work area and are referred to by index (it may move when it
+ * grows); an entry pushed before a recursive call is dropped again when that
+ * call fails, so the stack follows the recursion. Steps that need nothing
+ * after the rest of the match succeeds or fails (a byte, an anchor, the end
+ * of a group without capture) loop instead of recursing, which keeps the C
+ * stack shallow: recursion is left only where backtracking needs it.
+ */
+
 enum { K_SEQ, K_CAP, K_REP };
 
 struct kont {
 	int kind;
+	int up;                /* next continuation, -1 for none */
 	const struct rnode *n; /* K_SEQ: where to go on; K_CAP, K_REP: the group / repeat node */
 	size_t start;          /* K_CAP: where the group began; K_REP: where this iteration began */
 	unsigned count;        /* K_REP: iterations before this one */
-	const struct kont *up;
 };
 
 struct mctx {
@@ -317,7 +331,7 @@ struct mctx {
 	size_t len;
 	size_t cs[SRE_MAX_CAPS], ce[SRE_MAX_CAPS];
 	size_t end;
-	unsigned long *steps;
+	struct sre_work *w;
 	bool over;
 };
 
@@ -326,106 +340,173 @@ static bool in_set(const struct rnode *n, unsigned char ch)
 	return n->set[ch >> 3] & (1u << (ch & 7));
 }
 
-static bool m(struct mctx *c, const struct rnode *n, size_t i, const struct kont *k, unsigned depth);
+static int push(struct mctx *c, int kind, const struct rnode *n, size_t start, unsigned count, int up)
+{
+	struct sre_work *w = c->w;
+	if (w->sp == w->cap) {
+		size_t nc = w->cap ? w->cap * 2 : 64;
+		struct kont *p = nc <= SRE_MAX_DEPTH ? realloc(w->stack, nc * sizeof *p) : NULL;
+		if (!p) {
+			c->over = true;
+			return -1;
+		}
+		w->stack = p;
+		w->cap = nc;
+	}
+	w->stack[w->sp] = (struct kont){kind, up, n, start, count};
+	return (int)w->sp++;
+}
 
-static bool rep(struct mctx *c, const struct rnode *r, unsigned count, size_t i, const struct kont *k,
-		unsigned depth)
+static bool m(struct mctx *c, const struct rnode *n, size_t i, int k, unsigned depth);
+
+static bool rep(struct mctx *c, const struct rnode *r, unsigned count, size_t i, int k, unsigned depth)
 {
 	if (count < r->max) {
-		struct kont nk = {K_REP, r, i, count, k};
-		if (m(c, r->body, i, &nk, depth + 1))
+		size_t mark = c->w->sp;
+		int nk = push(c, K_REP, r, i, count, k);
+		if (nk < 0)
+			return false;
+		if (m(c, r->body, i, nk, depth + 1))
 			return true;
+		c->w->sp = mark;
 		if (c->over)
 			return false;
 	}
 	return count >= r->min && m(c, r->next, i, k, depth + 1);
 }
 
-static bool m(struct mctx *c, const struct rnode *n, size_t i, const struct kont *k, unsigned depth)
+static bool m(struct mctx *c, const struct rnode *n, size_t i, int k, unsigned depth)
 {
-	if (*c->steps == 0 || depth > SRE_MAX_DEPTH) {
+	if (depth > SRE_MAX_DEPTH) {
 		c->over = true;
 		return false;
 	}
-	(*c->steps)--;
-	if (!n) {
-		if (!k) {
-			c->end = i;
-			return true;
-		}
-		if (k->kind == K_SEQ)
-			return m(c, k->n, i, k->up, depth + 1);
-		if (k->kind == K_CAP) {
-			int cap = k->n->cap;
-			size_t os = c->cs[cap], oe = c->ce[cap];
-			c->cs[cap] = k->start;
-			c->ce[cap] = i;
-			if (m(c, k->n->next, i, k->up, depth + 1))
-				return true;
-			c->cs[cap] = os;
-			c->ce[cap] = oe;
+	for (;;) {
+		if (c->w->steps == 0) {
+			c->over = true;
 			return false;
 		}
-		/* K_REP: one more iteration done; an empty one past the minimum ends the loop. */
-		if (i == k->start && k->count + 1 > k->n->min)
-			return false;
-		return rep(c, k->n, k->count + 1, i, k->up, depth);
-	}
-	switch (n->type) {
-	case N_CLASS:
-		return i < c->len && in_set(n, (unsigned char)c->s[i]) && m(c, n->next, i + 1, k, depth + 1);
-	case N_BOL:
-		return i == 0 && m(c, n->next, i, k, depth + 1);
-	case N_EOL:
-		return i == c->len && m(c, n->next, i, k, depth + 1);
-	case N_ALT: {
-		struct kont nk = {K_SEQ, n->next, 0, 0, k};
-		for (const struct rnode *b = n->body; b; b = b->alt) {
-			if (m(c, b->body, i, &nk, depth + 1))
+		c->w->steps--;
+		if (!n) {
+			if (k < 0) {
+				c->end = i;
 				return true;
-			if (c->over)
-				return false;
-		}
-		return false;
-	}
-	case N_CAP: {
-		struct kont nk = {K_CAP, n, i, 0, k};
-		return m(c, n->body, i, &nk, depth + 1);
-	}
-	case N_REP:
-		if (n->body->type == N_CLASS && !n->body->next) {
-			/* A repeated class: take the longest run, give back one byte at a time. */
-			size_t run = 0;
-			while (run < n->max && i + run < c->len && in_set(n->body, (unsigned char)c->s[i + run]))
-				run++;
-			for (;;) {
-				if (run < n->min)
-					return false;
-				if (m(c, n->next, i + run, k, depth + 1))
-					return true;
-				if (c->over || run == 0)
-					return false;
-				run--;
 			}
+			struct kont kk = c->w->stack[k];
+			if (kk.kind == K_SEQ) {
+				n = kk.n;
+				k = kk.up;
+				continue;
+			}
+			if (kk.kind == K_CAP) {
+				int cap = kk.n->cap;
+				size_t os = c->cs[cap], oe = c->ce[cap];
+				c->cs[cap] = kk.start;
+				c->ce[cap] = i;
+				if (m(c, kk.n->next, i, kk.up, depth + 1))
+					return true;
+				c->cs[cap] = os;
+				c->ce[cap] = oe;
+				return false;
+			}
+			/* K_REP: one more iteration done; an empty one past the minimum ends the loop. */
+			if (i == kk.start && kk.count + 1 > kk.n->min)
+				return false;
+			return rep(c, kk.n, kk.count + 1, i, kk.up, depth + 1);
 		}
-		return rep(c, n, 0, i, k, depth);
-	default:
-		return false;
+		switch (n->type) {
+		case N_CLASS:
+			if (i >= c->len || !in_set(n, (unsigned char)c->s[i]))
+				return false;
+			n = n->next;
+			i++;
+			continue;
+		case N_BOL:
+			if (i != 0)
+				return false;
+			n = n->next;
+			continue;
+		case N_EOL:
+			if (i != c->len)
+				return false;
+			n = n->next;
+			continue;
+		case N_ALT: {
+			size_t mark = c->w->sp;
+			int nk = push(c, K_SEQ, n->next, 0, 0, k);
+			if (nk < 0)
+				return false;
+			for (const struct rnode *b = n->body; b; b = b->alt) {
+				if (m(c, b->body, i, nk, depth + 1))
+					return true;
+				if (c->over)
+					return false;
+			}
+			c->w->sp = mark;
+			return false;
+		}
+		case N_CAP: {
+			size_t mark = c->w->sp;
+			int nk = push(c, K_CAP, n, i, 0, k);
+			if (nk < 0)
+				return false;
+			if (m(c, n->body, i, nk, depth + 1))
+				return true;
+			c->w->sp = mark;
+			return false;
+		}
+		case N_REP:
+			if (n->body->type == N_CLASS && !n->body->next) {
+				/* A repeated class: take the longest run, give back one byte at a time. */
+				size_t run = 0;
+				while (run < n->max && i + run < c->len &&
+				       in_set(n->body, (unsigned char)c->s[i + run]))
+					run++;
+				for (;;) {
+					if (run < n->min)
+						return false;
+					if (m(c, n->next, i + run, k, depth + 1))
+						return true;
+					if (c->over || run == 0)
+						return false;
+					run--;
+				}
+			}
+			return rep(c, n, 0, i, k, depth);
+		default:
+			return false;
+		}
 	}
 }
 
-int sre_exec(enum sre_id id, const char *s, size_t len, size_t from, struct sre_match *mt,
-	     unsigned long *steps)
+void sre_work_free(struct sre_work *w)
+{
+	free(w->stack);
+	w->stack = NULL;
+	w->cap = w->sp = 0;
+}
+
+int sre_exec(enum sre_id id, const char *s, size_t len, size_t from, struct sre_match *mt, struct sre_work *w)
 {
 	pthread_once(&compile_once, compile_all);
 	if (!compiled_ok || (int)id < 0 || id >= SRE_COUNT)
 		return awp_error_set(AWP_ERROR, "semver: internal expression %d did not compile", (int)id);
 	size_t last = patterns[id].anchored ? (from == 0 ? 1 : 0) : len + 1;
+	if (patterns[id].needs) {
+		/* No match can start after the last byte a match needs (and none at all without one). */
+		size_t k = len;
+		while (k > from && (!s[k - 1] || !strchr(patterns[id].needs, s[k - 1])))
+			k--;
+		if (k == from)
+			return 0;
+		last = k;
+	}
 	for (size_t st = from; st < last && st <= len; st++) {
-		struct mctx c = {.s = s, .len = len, .steps = steps};
+		struct mctx c = {.s = s, .len = len, .w = w};
 		for (int g = 0; g < SRE_MAX_CAPS; g++)
 			c.cs[g] = c.ce[g] = SRE_NONE;
-		if (m(&c, roots[id], st, NULL, 0)) {
+		w->sp = 0;
+		if (m(&c, roots[id], st, -1, 0)) {
 			memcpy(mt->start, c.cs, sizeof c.cs);
 			memcpy(mt->end, c.ce, sizeof c.ce);
 			mt->start[0] = st;

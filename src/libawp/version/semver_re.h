@@ -53,14 +53,25 @@ struct sre_match {
 	size_t start[SRE_MAX_CAPS], end[SRE_MAX_CAPS]; /* start SRE_NONE: group did not take part */
 };
 
+/* Work area shared by a series of matches: the step budget and the
+ * matcher's continuation stack (grown on demand, freed by sre_work_free). */
+struct sre_work {
+	unsigned long steps; /* remaining budget; set by the caller */
+	struct kont *stack;
+	size_t cap, sp;
+};
+#define SRE_WORK_INIT(budget) {(budget), NULL, 0, 0}
+
+void sre_work_free(struct sre_work *w);
+
 /*
  * Find the first match of expression id in s[0..len) starting the search at
- * from (anchored expressions are only tried at 0). *steps is the remaining
- * budget, decremented as the matcher works.
+ * from (anchored expressions are only tried at 0). w->steps is decremented
+ * as the matcher works.
  * @return 1 found (m filled), 0 no match, AWP_ELIMIT budget or depth
  *         exhausted, AWP_ERROR if the expressions failed to compile (a bug)
  */
 int sre_exec(enum sre_id id, const char *s, size_t len, size_t from, struct sre_match *m,
-	     unsigned long *steps);
+	     struct sre_work *w);
 
 #endif
