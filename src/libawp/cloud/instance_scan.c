@@ -94,18 +94,18 @@ typedef struct guard {
 	awp_source *inner;
 	volatile sig_atomic_t *cancel;
 	double deadline; /* monotonic seconds, 0: none */
-	volatile int hit; /* AWP_ECANCELED / AWP_ELIMIT once tripped */
+	int *hit;        /* the instance's: AWP_ECANCELED / AWP_ELIMIT once tripped */
 } guard;
 
 static int guard_read(void *ctx, void *buf, size_t len, uint64_t off)
 {
 	guard *g = ctx;
 	if (g->cancel && *g->cancel) {
-		g->hit = AWP_ECANCELED;
+		*g->hit = AWP_ECANCELED;
 		return awp_error_set(AWP_ECANCELED, "%s: scan canceled", awp_source_name(g->inner));
 	}
 	if (g->deadline > 0 && mono() > g->deadline) {
-		g->hit = AWP_ELIMIT;
+		*g->hit = AWP_ELIMIT;
 		return awp_error_set(AWP_ELIMIT, "%s: instance time limit reached", awp_source_name(g->inner));
 	}
 	return awp_source_read(g->inner, buf, len, off);
@@ -440,7 +440,7 @@ static const char *code_of(int err, int encrypted)
 
 typedef struct inst_ctx {
 	cloud_disk *disks;
-	guard **guards;
+	int hit;         /* a read was refused: canceled or out of time */
 	awp_source **ebs;
 	size_t n;
 	awp_aws_list *snaps;
@@ -453,7 +453,6 @@ static void inst_ctx_clear(inst_ctx *x)
 		awp_source_free(x->ebs[i]);
 	}
 	free(x->disks);
-	free(x->guards);
 	free(x->ebs);
 	awp_aws_list_free(x->snaps);
 }
@@ -592,9 +591,8 @@ static int scan_instance(awp_aws_scan *s, region_clients *rc, const awp_aws_inst
 	/* 3. open each snapshot (shared or copied first in saas mode) */
 	x.n = x.snaps->count;
 	x.disks = awp_calloc(x.n, sizeof(*x.disks));
-	x.guards = awp_calloc(x.n, sizeof(*x.guards));
 	x.ebs = awp_calloc(x.n, sizeof(*x.ebs));
-	if (!x.disks || !x.guards || !x.ebs) {
+	if (!x.disks || !x.ebs) {
 		x.n = 0;
 		err = AWP_ENOMEM;
 		goto done;
@@ -636,17 +634,14 @@ static int scan_instance(awp_aws_scan *s, region_clients *rc, const awp_aws_inst
 			g->inner = awp_source_ref(x.ebs[i]);
 			g->cancel = s->o.cancel;
 			g->deadline = deadline;
-			x.guards[i] = g;
+			g->hit = &x.hit;
 			char nm[160];
 			snprintf(nm, sizeof nm, "%s %s", in->instance_id, d->device[0] ? d->device : sn->volume_id);
 			if ((e = awp_source_new(&gs, &guard_ops, g, awp_source_size(x.ebs[i]), nm)) < 0) {
-				x.guards[i] = NULL; /* closed by awp_source_new */
 				err = e;
 				goto done;
 			}
 			e = awp_target_open_source(&d->target, gs, nm);
-			if (e < 0)
-				x.guards[i] = NULL; /* freed with gs below */
 			awp_source_free(gs);
 			vcode = code_of(e, sn->encrypted);
 		}
@@ -667,6 +662,12 @@ static int scan_instance(awp_aws_scan *s, region_clients *rc, const awp_aws_inst
 		goto done;
 	r->volumes = m.vols;
 	r->volume_count = m.nvols;
+	if (x.hit) {
+		/* volumes that "failed" failed because reads were refused */
+		code = x.hit == AWP_ECANCELED ? "canceled" : "time_limit";
+		err = awp_error_set(x.hit, x.hit == AWP_ECANCELED ? "canceled while reading" : "instance time limit reached while reading");
+		goto done;
+	}
 	if (!m.fs) {
 		code = m.fail_code;
 		err = awp_error_set(AWP_ERROR, "%s", m.fail);
@@ -680,10 +681,10 @@ static int scan_instance(awp_aws_scan *s, region_clients *rc, const awp_aws_inst
 		r->report = rep;
 		r->findings = nf;
 	}
+	if (x.hit && err >= 0)
+		err = x.hit == AWP_ECANCELED ? awp_error_set(AWP_ECANCELED, "canceled while reading")
+					     : awp_error_set(AWP_ELIMIT, "instance time limit reached while reading");
 	for (size_t i = 0; i < x.n; i++) {
-		if (x.guards[i] && x.guards[i]->hit && err >= 0)
-			err = x.guards[i]->hit == AWP_ECANCELED ? awp_error_set(AWP_ECANCELED, "canceled while reading")
-								 : awp_error_set(AWP_ELIMIT, "instance time limit reached while reading");
 		awp_ebs_stats st = {0};
 		if (x.ebs[i])
 			awp_source_ebs_stats(x.ebs[i], &st);
