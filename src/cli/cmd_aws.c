@@ -116,7 +116,8 @@ static const char **split_list(char *s)
 	if (!v)
 		return NULL;
 	size_t k = 0;
-	for (char *tok = strtok(s, ","); tok; tok = strtok(NULL, ","))
+	char *save = NULL;
+	for (char *tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
 		if (*tok)
 			v[k++] = tok;
 	return v;

@@ -142,7 +142,7 @@ static size_t awp_snapshots_left(const char *dir)
 	char out[64];
 	py(out, sizeof out, dir,
 	   "print(len(ec2.describe_snapshots(OwnerIds=['self'], Filters=[{'Name': 'tag:awp:managed', 'Values': ['true']}])['Snapshots']))");
-	return (size_t)atoi(out);
+	return (size_t)strtoul(out, NULL, 10);
 }
 
 static void test_devices(void)

@@ -73,7 +73,10 @@ int cloud_parse_device(const char *dev, char *base, size_t base_len, int *part)
 	while (d > 0 && isdigit((unsigned char)tmp[d - 1]))
 		d--;
 	if (d < len) {
-		*part = atoi(tmp + d);
+		long pn = strtol(tmp + d, NULL, 10);
+		if (pn <= 0 || pn > 1000)
+			return -1;
+		*part = (int)pn;
 		tmp[d] = '\0';
 	}
 	snprintf(base, base_len, "%s", tmp);
@@ -166,7 +169,7 @@ static long match_spec(const char *spec, const cand *cs, size_t nc, const cloud_
 		char db[64];
 		int dp;
 		if (strncmp(base, "nvme", 4) == 0) {
-			if (disks[d].nvme_index == atoi(base + 4))
+			if (disks[d].nvme_index == (int)strtol(base + 4, NULL, 10))
 				disk = (long)d;
 		} else if (disks[d].device[0] && cloud_parse_device(disks[d].device, db, sizeof db, &dp) == 0 &&
 			   strcmp(db, base) == 0) {
