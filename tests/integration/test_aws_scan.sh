@@ -122,6 +122,7 @@ ctl '{"reset_stats": true}'
 "$awp" aws scan --output-dir "$tmp/out1" --format table > "$tmp/run1.out" 2> "$tmp/run1.err"
 rc=$?
 cat "$tmp/run1.out"
+[ $rc -le 1 ] && ! grep -q Sanitizer "$tmp/run1.err" || head -c 3000 "$tmp/run1.err"
 check "run exits 0 or 1 (rc=$rc: $(head -c 300 "$tmp/run1.err"))" test $rc -le 1
 st() { field "$tmp/$1/$2.json" "d['status'] + '/' + d['reason_code']"; }
 check "one-volume instance scanned ($(st out1 "$one"))" test "$(st out1 "$one")" = "scanned/"
@@ -252,5 +253,6 @@ check "saas: the sweeper removes it in the customer account ($n left)" test "$n"
 "$awp" aws scan --mode saas --role-arn "$role" > /dev/null 2>&1
 check "saas without --external-id is a usage error" test $? = 2
 
+check "no sanitizer report from awp" bash -c "! grep -l -e Sanitizer -e 'runtime error' $tmp/*.err"
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

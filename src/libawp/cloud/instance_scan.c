@@ -620,7 +620,10 @@ static int scan_instance(awp_aws_scan *s, region_clients *rc, const awp_aws_inst
 			}
 		}
 		if (e >= 0) {
-			d->snapshot_id = read_id;
+			if (!(d->snapshot_id = adup(s, read_id))) { /* read_id may live in x.snaps */
+				err = AWP_ENOMEM;
+				goto done;
+			}
 			e = awp_source_open_ebs_ex(&x.ebs[i], rc->reader, read_id, &s->o.ebs);
 			vcode = code_of(e, sn->encrypted);
 		}
