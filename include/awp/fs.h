@@ -67,6 +67,25 @@ AWP_EXTERN int awp_fs_open(awp_fs **out, awp_source *src, const char *name);
 /** Open a directory of the host as a filesystem (for `awp ls DIR`). */
 AWP_EXTERN int awp_fs_open_dir(awp_fs **out, const char *path);
 
+/** One filesystem placed at a path of a mount table. */
+typedef struct awp_fs_mount {
+	const char *path;     /**< absolute: "/" (exactly one), "/var", "/opt/app" */
+	awp_fs *fs;           /**< borrowed: must outlive the mount table */
+} awp_fs_mount;
+
+/**
+ * A mount table as one filesystem: the tree of the "/" entry, with every
+ * other entry's filesystem in place of the directory at its path (which
+ * must exist in the filesystem it lies in, as for mount(2)). Symlinks
+ * resolve across mounts, as on the running machine. Entries whose mount
+ * point is missing or not a directory are left out; *placed (may be NULL)
+ * receives one flag per entry (1 placed, 0 left out; "/" is always 1).
+ * @return 0, AWP_EINVAL (no "/" entry, a relative path), AWP_ELIMIT (more
+ *         than 64 entries), AWP_ENOMEM
+ */
+AWP_EXTERN int awp_fs_open_mounts(awp_fs **out, const awp_fs_mount *mounts, size_t n, const char *name,
+				  int *placed);
+
 /**
  * Name the filesystem type on `src` without opening it: "ext4", "xfs",
  * "vfat", "swap", "LVM2_member", "crypto_LUKS", "btrfs", ... or NULL.

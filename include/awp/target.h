@@ -43,6 +43,13 @@ typedef struct awp_target_volume {
  *         readable: check awp_target_readable_count), or the error
  */
 AWP_EXTERN int awp_target_open(awp_target **out, const char *path);
+/**
+ * Open a source the caller already has (e.g. an EBS snapshot read with a
+ * client of the caller's) down to its filesystems, as awp_target_open does
+ * for a path. The target takes a reference on src; `name` (NULL: the
+ * source's name) is the target's path in messages.
+ */
+AWP_EXTERN int awp_target_open_source(awp_target **out, awp_source *src, const char *name);
 AWP_EXTERN void awp_target_free(awp_target *t);
 
 /** "directory", or the source format ("raw", "qcow2", ...). */

@@ -113,11 +113,19 @@ static int open_ebs(awp_target *t)
 	return err;
 }
 
+static int open_volumes(awp_target *t);
+
 static int open_image(awp_target *t)
 {
 	int err = strncmp(t->path, "ebs:", 4) == 0 ? open_ebs(t) : awp_source_open(&t->src, t->path);
 	if (err < 0)
 		return err;
+	return open_volumes(t);
+}
+
+static int open_volumes(awp_target *t)
+{
+	int err;
 	t->format = awp_source_format(t->src);
 	if ((err = awp_disk_open(&t->disk, t->src)) < 0)
 		return err;
@@ -148,6 +156,28 @@ AWP_EXTERN int awp_target_open(awp_target **out, const char *path)
 		err = awp_error_errno(errno, "%s", path);
 		goto fail;
 	} else if ((err = S_ISDIR(st.st_mode) ? open_dir(t) : open_image(t)) < 0)
+		goto fail;
+	find_root(t);
+	*out = t;
+	return 0;
+fail:
+	awp_target_free(t);
+	return err;
+}
+
+AWP_EXTERN int awp_target_open_source(awp_target **out, awp_source *src, const char *name)
+{
+	awp_target *t = awp_calloc(1, sizeof(*t));
+	if (!t)
+		return AWP_ENOMEM;
+	t->root = -1;
+	int err;
+	t->src = awp_source_ref(src);
+	if (!(t->path = awp_strdup(name ? name : awp_source_name(src)))) {
+		err = AWP_ENOMEM;
+		goto fail;
+	}
+	if ((err = open_volumes(t)) < 0)
 		goto fail;
 	find_root(t);
 	*out = t;

@@ -140,6 +140,7 @@ void awp_jsonw_double(awp_jsonw *w, double v)
 
 void awp_jsonw_bool(awp_jsonw *w, int v) { scalar(w, v ? "true" : "false"); }
 void awp_jsonw_null(awp_jsonw *w) { scalar(w, "null"); }
+void awp_jsonw_raw(awp_jsonw *w, const char *json) { scalar(w, json); }
 
 void awp_jsonw_kv_string(awp_jsonw *w, const char *key, const char *s) { awp_jsonw_key(w, key); awp_jsonw_string(w, s); }
 void awp_jsonw_kv_int(awp_jsonw *w, const char *key, int64_t v) { awp_jsonw_key(w, key); awp_jsonw_int(w, v); }

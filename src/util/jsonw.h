@@ -32,6 +32,8 @@ void awp_jsonw_uint(awp_jsonw *w, uint64_t v);
 void awp_jsonw_double(awp_jsonw *w, double v);
 void awp_jsonw_bool(awp_jsonw *w, int v);
 void awp_jsonw_null(awp_jsonw *w);
+/* A value that is already JSON (another writer's document), written as is. */
+void awp_jsonw_raw(awp_jsonw *w, const char *json);
 /* key + value shorthands */
 void awp_jsonw_kv_string(awp_jsonw *w, const char *key, const char *s);
 void awp_jsonw_kv_int(awp_jsonw *w, const char *key, int64_t v);

@@ -11,6 +11,14 @@ depends on it, plus fault and latency injection and a SigV4 check.
                                          "ebs_page_cap": 100, "reset_stats": true}
   stats --endpoint URL                   request counters as JSON
 
+Instance scans (`awp aws scan`) need EC2 snapshots with content; control
+takes {"volume_data": {"vol-…": "snap-…"}}: a snapshot EC2 makes of that
+volume (CreateSnapshot(s), and CopySnapshot of it) reads through the EBS
+direct API as the uploaded snapshot snap-… does. {"snapshot_pending_s": N}
+keeps new EC2 snapshots "pending" for N seconds. EBS direct reads of
+another account's snapshot need createVolumePermission for the reader's
+account (AccessDeniedException otherwise), as on AWS.
+
 Where moto 5.2's EBS direct API differs from AWS and awp depends on it:
 BlockSize is 524288 (moto says 512), BlockIndex is a number (moto sends a
 string), ListSnapshotBlocks is paginated (maxResults/pageToken/
@@ -28,6 +36,93 @@ import urllib.request
 
 BLOCK = 512 * 1024
 PAGE_CAP = [10000]  # ListSnapshotBlocks page size cap, set by control {"ebs_page_cap": N}
+
+
+VOLUME_DATA = {}     # EC2 volume id -> uploaded EBS snapshot id holding its blocks
+PENDING_S = [0.0]    # new EC2 snapshots stay "pending" this long
+READY = {}           # snapshot id -> time it becomes "completed"
+
+
+def find_in(backends, snapshot_id):
+    for _acct, regions in list(backends.items()):
+        for _region, be in list(regions.items()):
+            if snapshot_id in be.snapshots:
+                return be.snapshots[snapshot_id]
+    return None
+
+
+def patch_ec2_snapshots():
+    from moto.core.exceptions import JsonRESTError
+    from moto.ebs import models as ebsm
+    from moto.ec2.models import elastic_block_store as ebs_store
+
+    class AccessDenied(JsonRESTError):
+        code = 403
+
+    def give_data(ec2be, snap, src_ebs):
+        """An EBS direct view of EC2 snapshot `snap` with src_ebs's blocks."""
+        e = ebsm.EBSSnapshot(account_id=ec2be.account_id, snapshot=snap)
+        e.blocks = dict(src_ebs.blocks) if src_ebs is not None else {}
+        e.status = "completed"
+        ebsm.ebs_backends[ec2be.account_id][ec2be.region_name].snapshots[snap.id] = e
+
+    orig_create = ebs_store.EBSBackend.create_snapshot
+
+    def create_snapshot(self, volume_id, description, owner_id=None, from_ami=None):
+        snap = orig_create(self, volume_id, description, owner_id=owner_id, from_ami=from_ami)
+        if volume_id in VOLUME_DATA:
+            give_data(self, snap, find_in(ebsm.ebs_backends, VOLUME_DATA[volume_id]))
+        if PENDING_S[0] > 0:
+            snap.status = "pending"
+            READY[snap.id] = time.time() + PENDING_S[0]
+        return snap
+
+    ebs_store.EBSBackend.create_snapshot = create_snapshot
+
+    orig_copy = ebs_store.EBSBackend.copy_snapshot
+
+    def copy_snapshot(self, source_snapshot_id, source_region, description, kms_key_id):
+        snap = orig_copy(self, source_snapshot_id, source_region, description, kms_key_id)
+        src = find_in(ebsm.ebs_backends, source_snapshot_id)
+        if src is not None:
+            give_data(self, snap, src)
+        return snap
+
+    ebs_store.EBSBackend.copy_snapshot = copy_snapshot
+
+    orig_describe = ebs_store.EBSBackend.describe_snapshots
+
+    def describe_snapshots(self, snapshot_ids=None, filters=None):
+        now = time.time()
+        for sid, t in list(READY.items()):
+            if t <= now:
+                s = self.snapshots.get(sid)
+                if s is not None:
+                    s.status = "completed"
+                    del READY[sid]
+        return orig_describe(self, snapshot_ids, filters)
+
+    ebs_store.EBSBackend.describe_snapshots = describe_snapshots
+
+    def resolve(self, snapshot_id):
+        """This account's EBS snapshot, or a shared one of another account."""
+        from moto.ec2.models import ec2_backends
+        ec2s = find_in(ec2_backends, snapshot_id)
+        if snapshot_id in self.snapshots and (ec2s is None or ec2s.owner_id == self.account_id):
+            return self.snapshots[snapshot_id]
+        if ec2s is None:
+            raise JsonRESTError("ResourceNotFoundException", f"snapshot {snapshot_id} not found")
+        if ec2s.owner_id != self.account_id and self.account_id not in ec2s.create_volume_permission_userids:
+            raise AccessDenied("AccessDeniedException", f"{self.account_id} may not read {snapshot_id}")
+        e = find_in(ebsm.ebs_backends, snapshot_id)
+        if e is None:  # a snapshot of a volume without data: all zeros
+            e = ebsm.EBSSnapshot(account_id=ec2s.owner_id, snapshot=ec2s)
+            e.blocks = {}
+            e.status = "completed"
+        return e
+
+    ebsm.EBSBackend.list_snapshot_blocks = lambda self, snapshot_id: resolve(self, snapshot_id)
+    ebsm.EBSBackend.get_snapshot_block = lambda self, snapshot_id, block_index: resolve(self, snapshot_id).blocks[block_index]
 
 
 def patch_moto():
@@ -60,6 +155,7 @@ def patch_moto():
         return json.dumps(out)
 
     responses.EBSResponse.list_snapshot_blocks = list_snapshot_blocks
+    patch_ec2_snapshots()
 
 
 class Middleware:
@@ -123,10 +219,12 @@ class Middleware:
             cfg = json.loads(body or b"{}")
             with self.lock:
                 if not cfg:  # {} resets everything
-                    cfg = {"faults": [], "latency_ms": 0, "ebs_page_cap": 10000}
+                    cfg = {"faults": [], "latency_ms": 0, "ebs_page_cap": 10000, "snapshot_pending_s": 0}
                 self.faults = cfg.get("faults", self.faults)
                 self.latency_ms = cfg.get("latency_ms", self.latency_ms)
                 PAGE_CAP[0] = cfg.get("ebs_page_cap", PAGE_CAP[0])
+                VOLUME_DATA.update(cfg.get("volume_data", {}))
+                PENDING_S[0] = cfg.get("snapshot_pending_s", PENDING_S[0])
                 if cfg.get("reset_stats"):
                     self.stats = {}
             return self.reply(start_response, 200, "{}")

@@ -231,6 +231,11 @@ static int dir_lookup(awp_fs *fs, uint64_t dir, const char *name, size_t len, ui
 	return cache_get(c, name, len, ino);
 }
 
+int awp_fs_child(awp_fs *fs, uint64_t dir, const char *name, uint64_t *ino)
+{
+	return dir_lookup(fs, dir, name, strlen(name), ino);
+}
+
 /*
  * Resolve `path` from the root. The work list is a string we consume from
  * the front; a symlink's target is spliced in front of the remainder.

@@ -39,6 +39,10 @@ struct awp_file {
 	uint64_t size;
 };
 
+/* Find `name` in directory `dir` of `fs` (the backend's lookup or the
+ * cached directory scan): 0, AWP_ENOTFOUND. For layered backends (mounts.c). */
+int awp_fs_child(awp_fs *fs, uint64_t dir, const char *name, uint64_t *ino);
+
 /* Hard cap on symlinks followed in one lookup, as Linux (ELOOP at 40). */
 #define AWP_FS_MAX_SYMLINKS 40
 /* Longest path awp builds; deeper trees are reported, not followed. */

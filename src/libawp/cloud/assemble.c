@@ -1,0 +1,423 @@
+/*
+ * cloud/assemble.c - an instance's volumes as one machine: find the root
+ * filesystem (the one with os-release, preferring the root device), read
+ * its /etc/fstab and place every other filesystem where fstab mounts it,
+ * then present the result as one tree (fs/mounts.c).
+ *
+ * Device names: EC2's block device mapping says /dev/sdf or /dev/xvdf; the
+ * guest sees /dev/xvdf (Xen) or /dev/nvmeNn1 (Nitro). sdX and xvdX are one
+ * name here; nvmeN is matched by position (0 is the root device, then the
+ * other mappings in their order), which is how Nitro attaches volumes at
+ * boot but not a guarantee after hot-plugging: UUID= and LABEL= (what
+ * cloud images write) are exact.
+ *
+ * Every filesystem that is not part of the tree keeps a reason; one that
+ * should have been read (fstab names it, or it holds a filesystem awp could
+ * not read) makes the instance Partial.
+ */
+#include "cloud/cloud_int.h"
+
+#include "util/error.h"
+#include "util/mem.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+typedef struct cand {
+	size_t disk;
+	const awp_target_volume *tv; /* NULL: the disk could not be opened */
+	awp_aws_scan_volume *out;
+} cand;
+
+int cloud_parse_device(const char *dev, char *base, size_t base_len, int *part)
+{
+	*part = 0;
+	if (strncmp(dev, "/dev/", 5) == 0)
+		dev += 5;
+	char tmp[64];
+	if (strlen(dev) >= sizeof tmp - 2)
+		return -1;
+	if (strncmp(dev, "nvme", 4) == 0) {
+		/* nvme<ctrl>n<ns>[p<part>] */
+		const char *p = dev + 4;
+		char *end;
+		long ctrl = strtol(p, &end, 10);
+		if (end == p || *end != 'n' || ctrl < 0 || ctrl > 1000)
+			return -1;
+		p = end + 1;
+		strtol(p, &end, 10);
+		if (end == p)
+			return -1;
+		if (*end == 'p') {
+			long pn = strtol(end + 1, &end, 10);
+			if (pn <= 0 || pn > 1000)
+				return -1;
+			*part = (int)pn;
+		}
+		if (*end)
+			return -1;
+		snprintf(base, base_len, "nvme%ld", ctrl);
+		return 0;
+	}
+	if (strncmp(dev, "sd", 2) == 0)
+		snprintf(tmp, sizeof tmp, "xvd%s", dev + 2);
+	else if (strncmp(dev, "xvd", 3) == 0 || strncmp(dev, "hd", 2) == 0)
+		snprintf(tmp, sizeof tmp, "%s", strncmp(dev, "hd", 2) == 0 ? dev : dev);
+	else
+		return -1;
+	size_t len = strlen(tmp);
+	size_t d = len;
+	while (d > 0 && isdigit((unsigned char)tmp[d - 1]))
+		d--;
+	if (d < len) {
+		long pn = strtol(tmp + d, NULL, 10);
+		if (pn <= 0 || pn > 1000)
+			return -1;
+		*part = (int)pn;
+		tmp[d] = '\0';
+	}
+	snprintf(base, base_len, "%s", tmp);
+	return 0;
+}
+
+/* "/dev/mapper/vg-lv" or "/dev/vg/lv" -> "vg/lv" ("--" is a '-' in a name). */
+static int lvm_name(const char *spec, char *out, size_t len)
+{
+	if (strncmp(spec, "/dev/mapper/", 12) == 0) {
+		const char *s = spec + 12;
+		size_t o = 0;
+		int split = 0;
+		for (; *s && o + 2 < len; s++) {
+			if (s[0] == '-' && s[1] == '-') {
+				out[o++] = '-';
+				s++;
+			} else if (s[0] == '-' && !split) {
+				out[o++] = '/';
+				split = 1;
+			} else {
+				out[o++] = *s;
+			}
+		}
+		out[o] = '\0';
+		return split ? 0 : -1;
+	}
+	if (strncmp(spec, "/dev/", 5) == 0) {
+		const char *s = spec + 5;
+		const char *slash = strchr(s, '/');
+		if (!slash || strchr(slash + 1, '/') || strncmp(s, "disk/", 5) == 0 || strncmp(s, "mapper/", 7) == 0)
+			return -1;
+		snprintf(out, len, "%s", s);
+		return 0;
+	}
+	return -1;
+}
+
+static const awp_fs_info *cinfo(const cand *c)
+{
+	return c->tv && c->tv->fs ? awp_fs_info_get(c->tv->fs) : NULL;
+}
+
+/* The candidate an fstab spec names, or -1. */
+static long match_spec(const char *spec, const cand *cs, size_t nc, const cloud_disk *disks, size_t nd)
+{
+	const char *uuid = NULL, *label = NULL, *partuuid = NULL, *partlabel = NULL;
+	if (strncmp(spec, "UUID=", 5) == 0)
+		uuid = spec + 5;
+	else if (strncmp(spec, "LABEL=", 6) == 0)
+		label = spec + 6;
+	else if (strncmp(spec, "PARTUUID=", 9) == 0)
+		partuuid = spec + 9;
+	else if (strncmp(spec, "PARTLABEL=", 10) == 0)
+		partlabel = spec + 10;
+	else if (strncmp(spec, "/dev/disk/by-uuid/", 18) == 0)
+		uuid = spec + 18;
+	else if (strncmp(spec, "/dev/disk/by-label/", 19) == 0)
+		label = spec + 19;
+	else if (strncmp(spec, "/dev/disk/by-partuuid/", 22) == 0)
+		partuuid = spec + 22;
+	for (size_t i = 0; i < nc; i++) {
+		const awp_fs_info *fi = cinfo(&cs[i]);
+		const awp_volume *v = cs[i].tv ? cs[i].tv->volume : NULL;
+		if (uuid && fi && fi->uuid[0] && strcasecmp(fi->uuid, uuid) == 0)
+			return (long)i;
+		if (label && fi && fi->label[0] && strcmp(fi->label, label) == 0)
+			return (long)i;
+		if (partuuid && v && v->part_uuid[0] && strcasecmp(v->part_uuid, partuuid) == 0)
+			return (long)i;
+		if (partlabel && v && v->kind == AWP_VOL_PARTITION && v->part_name[0] && strcmp(v->part_name, partlabel) == 0)
+			return (long)i;
+	}
+	if (uuid || label || partuuid || partlabel)
+		return -1;
+	char lv[256];
+	if (lvm_name(spec, lv, sizeof lv) == 0) {
+		for (size_t i = 0; i < nc; i++)
+			if (cs[i].tv && cs[i].tv->volume && cs[i].tv->volume->kind == AWP_VOL_LVM &&
+			    strcmp(cs[i].tv->name, lv) == 0)
+				return (long)i;
+		return -1;
+	}
+	char base[64];
+	int part;
+	if (cloud_parse_device(spec, base, sizeof base, &part) < 0)
+		return -1;
+	long disk = -1;
+	for (size_t d = 0; d < nd && disk < 0; d++) {
+		char db[64];
+		int dp;
+		if (strncmp(base, "nvme", 4) == 0) {
+			if (disks[d].nvme_index == (int)strtol(base + 4, NULL, 10))
+				disk = (long)d;
+		} else if (disks[d].device[0] && cloud_parse_device(disks[d].device, db, sizeof db, &dp) == 0 &&
+			   strcmp(db, base) == 0) {
+			disk = (long)d;
+		}
+	}
+	if (disk < 0)
+		return -1;
+	for (size_t i = 0; i < nc; i++) {
+		if (cs[i].disk != (size_t)disk || !cs[i].tv || !cs[i].tv->volume)
+			continue;
+		const awp_volume *v = cs[i].tv->volume;
+		if ((part > 0 && v->kind == AWP_VOL_PARTITION && v->number == part) ||
+		    (part == 0 && v->kind == AWP_VOL_WHOLE_DISK))
+			return (long)i;
+	}
+	return -1;
+}
+
+static int has_opt(const char *opts, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *p = opts; p && *p;) {
+		size_t len = strcspn(p, ",");
+		if (len == n && strncmp(p, name, n) == 0)
+			return 1;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+/* Filesystem types fstab may name that live on no volume of ours. */
+static int virtual_fs(const char *type)
+{
+	static const char *const v[] = {"swap", "tmpfs", "proc", "sysfs", "devpts", "devtmpfs", "none", "nfs",
+					"nfs4", "cifs", "smbfs", "efs", "fuse", "fuse.sshfs", "cgroup", "cgroup2",
+					"securityfs", "debugfs", "hugetlbfs", "mqueue", "ramfs", "overlay", "bind", NULL};
+	for (size_t i = 0; v[i]; i++)
+		if (strcmp(type, v[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* fstab's octal escapes (\040 for a space) in place. */
+static void unescape(char *s)
+{
+	char *o = s;
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			*o++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 3;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = '\0';
+}
+
+/* Skipped volumes that hold nothing to read: not a coverage gap. */
+static int benign_skip(const char *code)
+{
+	static const char *const ok[] = {"swap", "bios_boot", "lvm_member", "extended", "no_filesystem", NULL};
+	for (size_t i = 0; ok[i]; i++)
+		if (strcmp(code, ok[i]) == 0)
+			return 1;
+	return 0;
+}
+
+void cloud_machine_clear(cloud_machine *m)
+{
+	awp_fs_free(m->fs);
+	memset(m, 0, sizeof(*m));
+}
+
+static int fail(cloud_machine *m, awp_arena *a, const char *code, const char *msg)
+{
+	m->fail_code = awp_arena_strdup(a, code);
+	m->fail = awp_arena_strdup(a, msg);
+	return m->fail_code && m->fail ? 0 : AWP_ENOMEM;
+}
+
+int cloud_assemble(cloud_machine *m, cloud_disk *disks, size_t nd, const char *name, awp_arena *a)
+{
+	memset(m, 0, sizeof(*m));
+	int err = 0;
+	cand *cs = NULL;
+	awp_fs_mount *mounts = NULL;
+	size_t *mcand = NULL;
+	int *placed = NULL;
+	char *fstab = NULL;
+	size_t nc = 0;
+
+	for (size_t d = 0; d < nd; d++)
+		nc += disks[d].target ? awp_target_volume_count(disks[d].target) : 1;
+	if (nc > AWP_MAX_INSTANCE_FILESYSTEMS)
+		return fail(m, a, "size_limit", "too many volumes");
+	cs = awp_calloc(nc ? nc : 1, sizeof(*cs));
+	m->vols = awp_arena_alloc(a, (nc ? nc : 1) * sizeof(*m->vols));
+	mounts = awp_calloc(AWP_MAX_FSTAB_ENTRIES + 1, sizeof(*mounts));
+	mcand = awp_calloc(AWP_MAX_FSTAB_ENTRIES + 1, sizeof(*mcand));
+	placed = awp_calloc(AWP_MAX_FSTAB_ENTRIES + 1, sizeof(*placed));
+	if (!cs || !m->vols || !mounts || !mcand || !placed) {
+		err = AWP_ENOMEM;
+		goto done;
+	}
+	memset(m->vols, 0, (nc ? nc : 1) * sizeof(*m->vols));
+	m->nvols = nc;
+	size_t k = 0;
+	long root = -1;
+	int unsupported = 0;
+	const char *disk_fail = NULL, *disk_fail_msg = NULL;
+	for (size_t d = 0; d < nd; d++) {
+		size_t nv = disks[d].target ? awp_target_volume_count(disks[d].target) : 1;
+		for (size_t i = 0; i < nv; i++, k++) {
+			cand *c = &cs[k];
+			awp_aws_scan_volume *v = c->out = &m->vols[k];
+			c->disk = d;
+			c->tv = disks[d].target ? awp_target_volume_get(disks[d].target, i) : NULL;
+			v->volume_id = disks[d].volume_id;
+			v->device = disks[d].device;
+			v->snapshot_id = disks[d].snapshot_id;
+			v->mountpoint = "";
+			v->name = c->tv ? c->tv->name : "";
+			v->fs_type = c->tv && c->tv->volume ? c->tv->volume->fs_type : "";
+			if (c->tv && c->tv->fs)
+				v->fs_type = awp_fs_info_get(c->tv->fs)->type;
+			if (!c->tv) {
+				v->reason_code = disks[d].err_code;
+				v->reason = disks[d].err;
+				m->partial = 1;
+				if (!disk_fail) {
+					disk_fail = disks[d].err_code;
+					disk_fail_msg = disks[d].err;
+				}
+			} else if (!c->tv->fs) {
+				v->reason_code = c->tv->reason_code;
+				v->reason = c->tv->reason;
+				if (!benign_skip(c->tv->reason_code))
+					m->partial = 1;
+				unsupported |= strcmp(c->tv->reason_code, "unsupported_filesystem") == 0;
+			} else {
+				v->reason_code = "not_in_fstab";
+				v->reason = "not mounted by the root filesystem's /etc/fstab";
+				if (c->tv->is_root && (root < 0 || (disks[d].is_root_device && !disks[cs[root].disk].is_root_device)))
+					root = (long)k;
+			}
+		}
+	}
+	if (root < 0) {
+		if (unsupported)
+			err = fail(m, a, "unsupported_filesystem", "no root filesystem awp reads (see volumes)");
+		else if (disk_fail)
+			err = fail(m, a, disk_fail, disk_fail_msg);
+		else
+			err = fail(m, a, "no_root_filesystem", "no volume holds /etc/os-release");
+		goto done;
+	}
+
+	size_t nm = 0;
+	mounts[nm].path = "/";
+	mounts[nm].fs = cs[root].tv->fs;
+	mcand[nm++] = (size_t)root;
+	awp_fs *rootfs = cs[root].tv->fs;
+	size_t flen = 0;
+	err = awp_fs_read_file(rootfs, "/etc/fstab", AWP_MAX_FSTAB, &fstab, &flen);
+	if (err == AWP_ENOMEM)
+		goto done;
+	err = 0;
+	for (char *line = fstab, *next; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		char *f[4] = {0};
+		char *save = NULL;
+		int nf = 0;
+		for (char *tok = strtok_r(line, " \t\r", &save); tok && nf < 4; tok = strtok_r(NULL, " \t\r", &save))
+			f[nf++] = tok;
+		if (nf < 3 || f[0][0] == '#')
+			continue;
+		unescape(f[0]);
+		unescape(f[1]);
+		const char *opts = nf >= 4 ? f[3] : "";
+		if (f[1][0] != '/' || strcmp(f[1], "/") == 0 || virtual_fs(f[2]) || has_opt(opts, "bind"))
+			continue;
+		long ci = match_spec(f[0], cs, nc, disks, nd);
+		if (ci < 0) {
+			/* nofail/noauto entries may legitimately be absent */
+			if (!has_opt(opts, "nofail") && !has_opt(opts, "noauto"))
+				m->partial = 1;
+			continue;
+		}
+		if (ci == root)
+			continue;
+		if (!cs[ci].tv || !cs[ci].tv->fs) {
+			if (cs[ci].out->mountpoint[0] == '\0')
+				cs[ci].out->mountpoint = awp_arena_strdup(a, f[1]);
+			m->partial = 1;
+			continue;
+		}
+		if (nm > AWP_MAX_FSTAB_ENTRIES || nm >= 64)
+			break;
+		mounts[nm].path = awp_arena_strdup(a, f[1]);
+		if (!mounts[nm].path) {
+			err = AWP_ENOMEM;
+			goto done;
+		}
+		mounts[nm].fs = cs[ci].tv->fs;
+		mcand[nm++] = (size_t)ci;
+	}
+	if ((err = awp_fs_open_mounts(&m->fs, mounts, nm, name, placed)) < 0) {
+		if (err == AWP_ENOMEM)
+			goto done;
+		err = fail(m, a, "assembly_failed", awp_error_last());
+		goto done;
+	}
+	for (size_t i = 0; i < nm; i++) {
+		awp_aws_scan_volume *v = cs[mcand[i]].out;
+		if (placed[i]) {
+			if (v->read) /* one filesystem mounted twice: the first place counts */
+				continue;
+			v->read = 1;
+			v->mountpoint = mounts[i].path;
+			v->reason_code = v->reason = "";
+		} else {
+			v->mountpoint = mounts[i].path;
+			v->reason_code = "mountpoint_missing";
+			v->reason = "fstab mounts it on a directory the filesystem below does not have";
+			m->partial = 1;
+		}
+	}
+	for (size_t i = 0; i < nc; i++)
+		if (!cs[i].out->read && cs[i].tv && cs[i].tv->fs && strcmp(cs[i].out->reason_code, "not_in_fstab") == 0)
+			m->partial = 1;
+done:
+	/* the results outlive the targets */
+	for (size_t i = 0; err == 0 && m->vols && i < m->nvols; i++) {
+		awp_aws_scan_volume *v = &m->vols[i];
+		const char **f[] = {&v->name, &v->fs_type, &v->reason_code, &v->reason, &v->mountpoint};
+		for (size_t j = 0; j < sizeof f / sizeof f[0]; j++)
+			if (!(*f[j] = awp_arena_strdup(a, *f[j] ? *f[j] : "")))
+				err = AWP_ENOMEM;
+	}
+	free(fstab);
+	free(cs);
+	free(mounts);
+	free(mcand);
+	free(placed);
+	return err;
+}

@@ -1,0 +1,258 @@
+#!/bin/bash
+# `awp aws scan` against moto on loopback (tests/integration/aws_moto.py):
+#  - Linux and Windows instances, running and stopped, with and without the
+#    skip tag: the right ones are snapshotted, skipped, excluded;
+#  - the fixture image uploaded through the EBS direct APIs is the content of
+#    a one-volume instance: its report equals `awp scan` of the image file;
+#  - a two-volume instance whose /var is on the second volume (fstab UUID=):
+#    the packages under /var are found in the assembled tree;
+#  - no awp snapshot is left after a run, after kill -TERM mid-scan, and
+#    after kill -9 followed by another run (the sweeper);
+#  - saas mode: AssumeRole with an external id into another account, the
+#    snapshot shared with the scanner account (DescribeSnapshotAttribute),
+#    read with the scanner's own credentials;
+#  - throttling and 5xx injected on loopback are retried.
+set -uo pipefail
+awp=${AWP_BIN:?}
+here=$(cd "$(dirname "$0")" && pwd)
+fx=${AWP_FIXTURES_DIR:-}
+python3 -c 'import moto, boto3' 2>/dev/null || { echo "SKIP: python moto/boto3 not installed"; exit 77; }
+img=$fx/small-synthetic-ext4.raw
+[ -n "$fx" ] && [ -f "$img" ] || { echo "SKIP: $img absent (fixtures)"; exit 77; }
+command -v mkfs.ext4 >/dev/null || { echo "SKIP: mkfs.ext4 absent"; exit 77; }
+
+tmp=$(mktemp -d)
+srv=
+cleanup() { [ -n "$srv" ] && kill "$srv" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+python3 "$here/aws_moto.py" serve --port-file "$tmp/port" --verify-sigv4 2>"$tmp/server.log" &
+srv=$!
+for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
+[ -s "$tmp/port" ] || { echo "FAIL: server did not start"; cat "$tmp/server.log"; exit 1; }
+ep=http://127.0.0.1:$(cat "$tmp/port")
+export AWS_ENDPOINT_URL=$ep AWS_ACCESS_KEY_ID=AKIDTESTAWP AWS_SECRET_ACCESS_KEY='awp/secret+TEST/key'
+export AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true AWS_SHARED_CREDENTIALS_FILE=/nonexistent AWS_CONFIG_FILE=/nonexistent
+unset AWS_PROFILE AWS_SESSION_TOKEN AWS_DEFAULT_REGION
+
+pass=0 fail=0
+check() { local name=$1; shift; if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $name"; fi; }
+ctl() { python3 "$here/aws_moto.py" control --endpoint "$ep" "$1"; }
+upload() { python3 "$here/aws_moto.py" upload --endpoint "$ep" "$1" 2>/dev/null; }
+stat_of() { python3 "$here/aws_moto.py" stats --endpoint "$ep" | python3 -c "import json,sys; print(json.load(sys.stdin).get('$1', 0))"; }
+# py ACCOUNT-ROLE CODE: boto3 as the default account, or as an assumed role
+py() {
+	local role=$1; shift
+	AWP_EP=$ep AWP_ROLE=$role python3 - "$@" <<EOF
+import boto3, json, os, sys
+ep = os.environ['AWP_EP']
+kw = dict(endpoint_url=ep, region_name='us-east-1', aws_access_key_id='AKIDTESTAWP', aws_secret_access_key='awp/secret+TEST/key')
+if os.environ['AWP_ROLE']:
+    c = boto3.client('sts', **kw).assume_role(RoleArn=os.environ['AWP_ROLE'], RoleSessionName='test', ExternalId='ext-123')['Credentials']
+    kw.update(aws_access_key_id=c['AccessKeyId'], aws_secret_access_key=c['SecretAccessKey'], aws_session_token=c['SessionToken'])
+ec2 = boto3.client('ec2', **kw)
+def awp_snaps():
+    return [s['SnapshotId'] for s in ec2.describe_snapshots(OwnerIds=['self'], Filters=[{'Name': 'tag:awp:managed', 'Values': ['true']}])['Snapshots']]
+$(cat)
+EOF
+}
+
+# ---- fixtures: a tiny advisory database, the two-volume machine --------------
+mkdir -p "$tmp/osv"
+cat > "$tmp/osv/var.json" <<'OSV'
+{"id":"DSA-9999-1","modified":"2024-01-01T00:00:00Z","aliases":["CVE-2099-0002"],"summary":"varpkg - security update",
+ "affected":[{"package":{"ecosystem":"Debian:12","name":"varpkg"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"1.0-2"}]}]}]}
+OSV
+db=$tmp/vuln.db
+"$awp" db import --db "$db" "$tmp/osv" >/dev/null 2>&1 || { echo "FAIL: db import"; exit 1; }
+export AWP_DB=$db
+
+varuuid=4f3c6a9e-1d2b-4c5d-8e7f-a1b2c3d4e5f6
+mkdir -p "$tmp/root/etc" "$tmp/root/var" "$tmp/var/lib/dpkg" "$tmp/var/www"
+printf 'ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n' > "$tmp/root/etc/os-release"
+printf '# <fs> <mp> <type> <opts>\nLABEL=cloudroot / ext4 defaults 0 1\nUUID=%s /var ext4 defaults,nofail 0 2\n/dev/xvdg1 /data ext4 defaults,nofail 0 2\n' "$varuuid" > "$tmp/root/etc/fstab"
+printf 'Package: varpkg\nStatus: install ok installed\nVersion: 1.0-1\nArchitecture: amd64\n\n' > "$tmp/var/lib/dpkg/status"
+printf 'hello from /var\n' > "$tmp/var/www/index.html"
+mkfs.ext4 -q -F -L cloudroot -d "$tmp/root" "$tmp/root.img" 16M >/dev/null 2>&1 &&
+	mkfs.ext4 -q -F -U "$varuuid" -d "$tmp/var" "$tmp/var.img" 16M >/dev/null 2>&1 || { echo "FAIL: mkfs"; exit 1; }
+
+snap_a=$(upload "$img") && snap_root=$(upload "$tmp/root.img") && snap_var=$(upload "$tmp/var.img") ||
+	{ echo "FAIL: upload"; exit 1; }
+
+# ---- the fleet ----------------------------------------------------------------
+py "" > "$tmp/fleet.json" <<'PY'
+img = ec2.describe_images(Owners=['amazon'])['Images']
+lin = [i['ImageId'] for i in img if i.get('Platform') != 'windows'][0]
+win = [i['ImageId'] for i in img if i.get('Platform') == 'windows'][0]
+def run(image, tags, bdm=None):
+    kw = dict(ImageId=image, MinCount=1, MaxCount=1)
+    if tags:
+        kw['TagSpecifications'] = [{'ResourceType': 'instance', 'Tags': [{'Key': k, 'Value': v} for k, v in tags.items()]}]
+    if bdm:
+        kw['BlockDeviceMappings'] = bdm
+    i = ec2.run_instances(**kw)['Instances'][0]
+    return i['InstanceId']
+out = {}
+out['one'] = run(lin, {'Name': 'one-volume'})
+out['two'] = run(lin, {'Name': 'two-volumes'}, [{'DeviceName': '/dev/xvda', 'Ebs': {'VolumeSize': 1}},
+                                              {'DeviceName': '/dev/sdf', 'Ebs': {'VolumeSize': 1}}])
+out['skip'] = run(lin, {'Name': 'skip-me', 'CG_AWP_SKIP_SCAN': ''})
+out['stopped'] = run(lin, {'Name': 'stopped'})
+ec2.stop_instances(InstanceIds=[out['stopped']])
+out['win'] = run(win, {'Name': 'windows'})
+vols = {}
+for r in ec2.describe_instances()['Reservations']:
+    for i in r['Instances']:
+        vols[i['InstanceId']] = {m['DeviceName']: m['Ebs']['VolumeId'] for m in i['BlockDeviceMappings']}
+out['vols'] = vols
+print(json.dumps(out))
+PY
+[ -s "$tmp/fleet.json" ] || { echo "FAIL: fleet"; exit 1; }
+id() { python3 -c "import json,sys; print(json.load(open('$tmp/fleet.json'))['$1'])"; }
+vol() { python3 -c "import json,sys; d=json.load(open('$tmp/fleet.json')); print(d['vols'][d['$1']]['$2'])"; }
+one=$(id one) two=$(id two) skip=$(id skip) stopped=$(id stopped) win=$(id win)
+one_root=$(python3 -c "import json; d=json.load(open('$tmp/fleet.json')); print(list(d['vols'][d['one']].values())[0])")
+ctl "{\"volume_data\": {\"$one_root\": \"$snap_a\", \"$(vol two /dev/xvda)\": \"$snap_root\", \"$(vol two /dev/sdf)\": \"$snap_var\"}}"
+echo "instances: one=$one two=$two skip=$skip stopped=$stopped win=$win"
+
+field() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$@"; }
+no_awp_snapshots() { local n; n=$(py "" <<<'print(len(awp_snaps()))'); [ "$n" = 0 ] || { echo "  $n awp snapshot(s) left"; return 1; }; }
+
+# ---- 1. in-account scan of the fleet ---------------------------------------------
+ctl '{"reset_stats": true}'
+"$awp" aws scan --output-dir "$tmp/out1" --format table > "$tmp/run1.out" 2> "$tmp/run1.err"
+rc=$?
+cat "$tmp/run1.out"
+[ $rc -le 1 ] && ! grep -q Sanitizer "$tmp/run1.err" || head -c 3000 "$tmp/run1.err"
+check "run exits 0 or 1 (rc=$rc: $(head -c 300 "$tmp/run1.err"))" test $rc -le 1
+st() { field "$tmp/$1/$2.json" "d['status'] + '/' + d['reason_code']"; }
+check "one-volume instance scanned ($(st out1 "$one"))" test "$(st out1 "$one")" = "scanned/"
+check "two-volume instance scanned ($(st out1 "$two"))" test "$(st out1 "$two")" = "scanned/"
+check "skip tag -> skipped ($(st out1 "$skip"))" test "$(st out1 "$skip")" = "skipped/skip_tag"
+check "stopped -> excluded ($(st out1 "$stopped"))" test "$(st out1 "$stopped")" = "excluded/not_running"
+check "windows -> excluded ($(st out1 "$win"))" test "$(st out1 "$win")" = "excluded/not_linux"
+check "snapshots only for the scanned ones" test "$(stat_of CreateSnapshots)" = 2
+check "skipped/excluded have no snapshot" test "$(field "$tmp/out1/$skip.json" "len(d['snapshots']['created'])")$(field "$tmp/out1/$win.json" "len(d['snapshots']['created'])")" = 00
+check "two snapshots for the two-volume instance" test "$(field "$tmp/out1/$two.json" "len(d['snapshots']['created'])")" = 2
+check "no awp snapshot left after the run" no_awp_snapshots
+
+# the snapshot's report equals `awp scan` of the image file
+"$awp" scan --format json --output "$tmp/ref.json" "$img" 2>/dev/null
+norm='import json,sys
+d = json.load(open(sys.argv[1]))
+d = d.get("report", d)
+for k in ("target", "scanned_at", "generated_at", "time"):
+    d.pop(k, None)
+db = d.get("database", {})
+for k in list(db):
+    if "age" in k or k.endswith("_at") or k == "path":
+        db.pop(k)
+st = d.get("stats", d.get("summary", {}))
+for k in list(st) if isinstance(st, dict) else []:
+    if "seconds" in k:
+        st.pop(k)
+print(json.dumps(d, sort_keys=True, indent=1))'
+python3 -c "$norm" "$tmp/ref.json" > "$tmp/ref.norm"
+python3 -c "$norm" "$tmp/out1/$one.json" > "$tmp/one.norm"
+check "report of the snapshot equals awp scan of the image ($(wc -l < "$tmp/ref.norm") lines)" diff -u "$tmp/ref.norm" "$tmp/one.norm"
+check "the report is not empty" grep -q '"packages"' "$tmp/ref.norm"
+fetched=$(field "$tmp/out1/$one.json" "d['ebs']['blocks_fetched']")
+listed=$(field "$tmp/out1/$one.json" "d['ebs']['blocks_listed']")
+echo "one-volume instance: blocks fetched $fetched of $listed listed"
+
+# /var on the second volume, placed by fstab UUID=
+check "/var volume read at /var" test "$(field "$tmp/out1/$two.json" "[v['mountpoint'] for v in d['volumes'] if v['read']]")" = "['/', '/var']"
+check "package under /var found (varpkg)" test "$(field "$tmp/out1/$two.json" "[f['package']['name'] for f in d['report']['findings']]")" = "['varpkg']"
+
+# ---- 2. kill -TERM mid-scan: cleanup runs -----------------------------------------
+ctl '{"snapshot_pending_s": 30, "reset_stats": true}'
+"$awp" aws scan --instance "$one" --output-dir "$tmp/out2" > "$tmp/run2.out" 2> "$tmp/run2.err" &
+pid=$!
+for _ in $(seq 100); do [ "$(stat_of CreateSnapshots)" -ge 1 ] && break; sleep 0.1; done
+sleep 0.5
+n=$(py "" <<<'print(len(awp_snaps()))')
+check "a snapshot exists mid-scan ($n)" test "$n" -ge 1
+kill -TERM $pid
+wait $pid
+rc=$?
+check "SIGTERM: exit 143 (rc=$rc)" test $rc = 143
+check "SIGTERM: no awp snapshot left" no_awp_snapshots
+check "SIGTERM: result says canceled" test "$(st out2 "$one")" = "failed/canceled"
+
+# ---- 3. kill -9 mid-scan leaks; the next run sweeps --------------------------------
+ctl '{"reset_stats": true}'
+"$awp" aws scan --instance "$one" --output-dir "$tmp/out3" > /dev/null 2>&1 &
+pid=$!
+for _ in $(seq 100); do [ "$(stat_of CreateSnapshots)" -ge 1 ] && break; sleep 0.1; done
+sleep 0.5
+kill -9 $pid
+wait $pid 2>/dev/null
+n=$(py "" <<<'print(len(awp_snaps()))')
+check "kill -9 leaves the snapshot ($n)" test "$n" -ge 1
+ctl '{"snapshot_pending_s": 0}'
+# a young snapshot is not swept with the default age...
+"$awp" aws scan --instance "$stopped" --output-dir "$tmp/out4" > /dev/null 2>&1
+n=$(py "" <<<'print(len(awp_snaps()))')
+check "young snapshot kept by the 6h sweep age ($n)" test "$n" -ge 1
+# ...and is with a short one
+"$awp" aws scan --instance "$one" --sweep-age 0 --format json --output-dir "$tmp/out5" > "$tmp/run5.json" 2>"$tmp/run5.err"
+check "sweeper reports what it deleted" test "$(field "$tmp/run5.json" "d['swept']")" -ge 1
+check "after kill -9 and another run: none left" no_awp_snapshots
+check "the next run scanned" test "$(st out5 "$one")" = "scanned/"
+
+# ---- 4. retries: throttling and 5xx on EC2 and EBS -----------------------------------
+ctl '{"reset_stats": true, "faults": [{"match": "DescribeInstances", "status": 503, "count": 2}, {"match": "CreateSnapshots", "status": 400, "code": "RequestLimitExceeded", "count": 1}, {"match": "DescribeSnapshots", "status": 500, "count": 1}, {"match": "GetSnapshotBlock", "status": 503, "count": 2}, {"match": "ListSnapshotBlocks", "status": 429, "code": "TooManyRequestsException", "count": 1}]}'
+"$awp" aws scan --instance "$one" --output-dir "$tmp/out6" > /dev/null 2>"$tmp/run6.err"
+check "scanned through injected faults ($(st out6 "$one"))" test "$(st out6 "$one")" = "scanned/"
+check "faults were injected" test "$(stat_of fault:DescribeInstances)$(stat_of fault:CreateSnapshots)$(stat_of fault:GetSnapshotBlock)" = 212
+python3 -c "$norm" "$tmp/out6/$one.json" > "$tmp/six.norm"
+check "same report through faults" diff -q "$tmp/ref.norm" "$tmp/six.norm"
+ctl '{}'
+
+# ---- 5. saas: the customer's role, shared with the scanner account ---------------------
+role=arn:aws:iam::111122223333:role/awp-scan
+py "$role" > "$tmp/cust.json" <<'PY'
+img = ec2.describe_images(Owners=['amazon'])['Images']
+lin = [i['ImageId'] for i in img if i.get('Platform') != 'windows'][0]
+i = ec2.run_instances(ImageId=lin, MinCount=1, MaxCount=1)['Instances'][0]
+print(json.dumps({'id': i['InstanceId'], 'vol': i['BlockDeviceMappings'][0]['Ebs']['VolumeId'], 'owner': ec2.describe_instances()['Reservations'][0]['OwnerId']}))
+PY
+cust=$(field "$tmp/cust.json" "d['id']")
+check "customer instance in account 111122223333" test "$(field "$tmp/cust.json" "d['owner']")" = 111122223333
+ctl "{\"volume_data\": {\"$(field "$tmp/cust.json" "d['vol']")\": \"$snap_a\"}}"
+# DeleteSnapshot refused (after the instance, and both cleanups at the end):
+# the shared snapshot survives, so its attribute can be read
+ctl '{"reset_stats": true, "faults": [{"match": "DeleteSnapshot", "status": 400, "code": "UnauthorizedOperation", "count": 3}]}'
+"$awp" aws scan --mode saas --role-arn "$role" --external-id ext-123 --output-dir "$tmp/out7" > "$tmp/run7.out" 2>"$tmp/run7.err"
+cat "$tmp/run7.out"
+check "saas: customer instance scanned ($(st out7 "$cust"))" test "$(st out7 "$cust")" = "scanned/"
+check "saas: only the customer's instance seen" test "$(ls "$tmp/out7" | wc -l)" = 1
+check "saas: undeleted snapshot reported" test "$(field "$tmp/out7/$cust.json" "d['snapshots']['not_deleted']")" = 1
+check "saas: undeleted snapshot said on stderr" grep -q "could not be deleted; the next run's sweeper" "$tmp/run7.err"
+left=$(field "$tmp/out7/$cust.json" "d['snapshots']['created'][0]")
+perm=$(py "$role" <<PY
+print(ec2.describe_snapshot_attribute(SnapshotId='$left', Attribute='createVolumePermission')['CreateVolumePermissions'])
+PY
+)
+check "saas: shared with the scanner account ($perm)" test "$perm" = "[{'UserId': '123456789012'}]"
+python3 -c "$norm" "$tmp/out7/$cust.json" > "$tmp/seven.norm"
+check "saas: same report" diff -q "$tmp/ref.norm" "$tmp/seven.norm"
+# without the share, the scanner account cannot read it
+n=$(py "" <<PY
+import botocore
+ebs = boto3.client('ebs', **kw)
+try:
+    ebs.list_snapshot_blocks(SnapshotId='$left'); print('readable')
+except botocore.exceptions.ClientError as e:
+    print(e.response['Error']['Code'])
+PY
+)
+check "saas: the scanner reads the shared snapshot ($n)" test "$n" = readable
+"$awp" aws scan --mode saas --role-arn "$role" --external-id ext-123 --sweep-age 0 --output-dir "$tmp/out8" > /dev/null 2>&1
+n=$(py "$role" <<<'print(len(awp_snaps()))')
+check "saas: the sweeper removes it in the customer account ($n left)" test "$n" = 0
+"$awp" aws scan --mode saas --role-arn "$role" > /dev/null 2>&1
+check "saas without --external-id is a usage error" test $? = 2
+
+check "no sanitizer report from awp" bash -c "! grep -l -e Sanitizer -e 'runtime error' $tmp/*.err"
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
