@@ -106,8 +106,8 @@ static void m_close(void *ctx)
 
 static int m_stat(void *ctx, uint64_t cino, awp_stat *out)
 {
-	size_t i;
-	uint64_t ino;
+	size_t i = 0;
+	uint64_t ino = 0;
 	int err = split(ctx, cino, &i, &ino);
 	if (err < 0)
 		return err;
@@ -137,8 +137,8 @@ static int rd_cb(const awp_dirent *ent, void *payload)
 static int m_readdir(void *ctx, uint64_t cdir, awp_dirent_cb cb, void *payload)
 {
 	struct mounts *mt = ctx;
-	size_t i;
-	uint64_t ino;
+	size_t i = 0;
+	uint64_t ino = 0;
 	int err = split(mt, cdir, &i, &ino);
 	if (err < 0)
 		return err;
@@ -150,8 +150,8 @@ static int m_readdir(void *ctx, uint64_t cdir, awp_dirent_cb cb, void *payload)
 static int m_readlink(void *ctx, uint64_t cino, char **out)
 {
 	struct mounts *mt = ctx;
-	size_t i;
-	uint64_t ino;
+	size_t i = 0;
+	uint64_t ino = 0;
 	int err = split(mt, cino, &i, &ino);
 	return err < 0 ? err : awp_fs_readlink(mt->m[i].fs, ino, out);
 }
@@ -159,8 +159,8 @@ static int m_readlink(void *ctx, uint64_t cino, char **out)
 static int m_lookup(void *ctx, uint64_t cdir, const char *name, uint64_t *out)
 {
 	struct mounts *mt = ctx;
-	size_t i;
-	uint64_t dir, ino;
+	size_t i = 0;
+	uint64_t dir = 0, ino = 0;
 	int err = split(mt, cdir, &i, &dir);
 	if (err < 0)
 		return err;
@@ -172,8 +172,8 @@ static int m_lookup(void *ctx, uint64_t cdir, const char *name, uint64_t *out)
 static int m_file_open(void *ctx, uint64_t cino, void **fh, uint64_t *size)
 {
 	struct mounts *mt = ctx;
-	size_t i;
-	uint64_t ino;
+	size_t i = 0;
+	uint64_t ino = 0;
 	awp_file *f = NULL;
 	int err = split(mt, cino, &i, &ino);
 	if (err < 0 || (err = awp_file_open(&f, mt->m[i].fs, ino)) < 0)
