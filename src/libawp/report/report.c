@@ -61,7 +61,7 @@ void awp_rep_action_summary(awp_strbuf *sb, const awp_action *a)
 	}
 	awp_strbuf_printf(sb, "%s %zu vulnerabilit%s", a->kind == AWP_ACTION_NO_FIX ? "leaves" : "fixes", a->fixes,
 			  a->fixes == 1 ? "y" : "ies");
-	const char *sep = ": ";
+	const char *sep = ", ";
 	for (int s = AWP_SEVERITY_CRITICAL; s >= AWP_SEVERITY_UNKNOWN; s--)
 		if (a->by_severity[s]) {
 			awp_strbuf_printf(sb, "%s%zu %s", sep, a->by_severity[s], awp_severity_name((awp_severity)s));

@@ -141,7 +141,7 @@ AWP_EXTERN void awp_risk_compute(awp_risk *out, const awp_finding *f, size_t n, 
 	double total = 0, p;
 #define COUNTS(c) (c)[AWP_SEVERITY_CRITICAL], (c)[AWP_SEVERITY_HIGH], (c)[AWP_SEVERITY_MEDIUM], (c)[AWP_SEVERITY_LOW], (c)[AWP_SEVERITY_UNKNOWN]
 	if (v_sev) {
-		double a = curve(v_sev, 60, 40), b = curve(v_fix, 60, 40), c = curve(v_full, 60, 40);
+		double a = curve(v_sev, 60, 25), b = curve(v_fix, 60, 25), c = curve(v_full, 60, 25);
 		add(out, "vuln.severity", a, "%zu critical, %zu high, %zu medium, %zu low, %zu unknown vulnerabilities", COUNTS(vc));
 		if (nofix)
 			add(out, "vuln.no_fix", b - a, "%zu without a fixed version (weigh 0.6)", nofix);
