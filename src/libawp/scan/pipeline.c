@@ -32,6 +32,7 @@
 struct job {
 	char *path;
 	awp_fs *fs;
+	int by_path;
 	const char *volume;
 	awp_stat st;
 	const char *package, *digest;
@@ -61,6 +62,7 @@ struct awp_pipeline {
 	awp_fs **wfs;              /* worker handles, owned */
 	size_t nwfs, wfscap;
 	awp_fs *walk_fs, *worker_fs;
+	int by_path;               /* worker_fs numbers inodes differently: look files up by path */
 	const char *volume;
 	char *buf;
 	_Atomic uint64_t files, bytes, cfiles, cbytes, cerrors;
@@ -91,7 +93,13 @@ static int process(awp_pipeline *p, struct job *j)
 			return err;
 	}
 	awp_file *fh = NULL;
-	if ((rerr = awp_file_open(&fh, j->fs, j->st.ino)) == 0) {
+	uint64_t ino = j->st.ino;
+	awp_stat st2;
+	if (j->by_path) {
+		if ((rerr = awp_fs_lookup(j->fs, j->path, 0, &st2)) == 0)
+			ino = st2.ino;
+	}
+	if (rerr == 0 && (rerr = awp_file_open(&fh, j->fs, ino)) == 0) {
 		uint64_t off = 0;
 		for (;;) {
 			size_t got = 0;
@@ -210,9 +218,10 @@ fail:
 int awp_pipeline_active(const awp_pipeline *p, size_t i) { return i < p->nvis && p->vis[i].active; }
 size_t awp_pipeline_active_count(const awp_pipeline *p) { return p->nactive; }
 
-int awp_pipeline_volume(awp_pipeline *p, awp_fs *walk_fs, awp_fs *worker_fs, const char *volume)
+int awp_pipeline_volume(awp_pipeline *p, awp_fs *walk_fs, awp_fs *worker_fs, int by_path, const char *volume)
 {
 	p->walk_fs = walk_fs;
+	p->by_path = by_path;
 	p->volume = volume ? volume : "";
 	if (worker_fs) {
 		if (AWP_GROW(p->wfs, p->wfscap, p->nwfs + 1) < 0) {
@@ -271,9 +280,10 @@ int awp_pipeline_entry(awp_pipeline *p, awp_fs *fs, const awp_walk_entry *e, con
 			want |= 1u << k;
 	if (!want)
 		return 0;
-	struct job j = {NULL, p->threaded ? p->worker_fs : fs, p->volume, e->st, package, digest, want};
+	struct job j = {NULL, p->threaded ? p->worker_fs : fs, p->by_path, p->volume, e->st, package, digest, want};
 	if (!p->threaded || !j.fs) {
 		j.fs = fs;
+		j.by_path = 0;
 		j.path = (char *)e->path;
 		return process(p, &j);
 	}

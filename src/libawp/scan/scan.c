@@ -227,7 +227,8 @@ AWP_EXTERN int awp_scan_run(awp_scan_result **out, const char *target_path, cons
 			r->scanners[vis_kind[i]].reason = why[i];
 	awp_pipeline_set_progress(pipe, opts->progress, opts->progress_payload, t0);
 	int threaded = threads > 1 && awp_pipeline_active_count(pipe) > 0;
-	if ((err = awp_pipeline_volume(pipe, root, threaded && root_tv ? second_handle(t, root_tv) : NULL, root_name)) < 0)
+	if ((err = awp_pipeline_volume(pipe, root, threaded && root_tv ? second_handle(t, root_tv) : NULL,
+				       root_tv && !root_tv->volume, root_name)) < 0)
 		goto fail;
 
 	awp_inventory_options io = AWP_INVENTORY_OPTIONS_INIT;
@@ -244,7 +245,7 @@ AWP_EXTERN int awp_scan_run(awp_scan_result **out, const char *target_path, cons
 			const awp_target_volume *tv = awp_target_volume_get(t, i);
 			if (!tv->fs || tv->fs == root)
 				continue;
-			if ((err = awp_pipeline_volume(pipe, tv->fs, threaded ? second_handle(t, tv) : NULL, tv->name)) < 0)
+			if ((err = awp_pipeline_volume(pipe, tv->fs, threaded ? second_handle(t, tv) : NULL, !tv->volume, tv->name)) < 0)
 				goto fail;
 			struct hook h2 = {pipe, NULL};
 			awp_walk_options wo = AWP_WALK_OPTIONS_INIT;
