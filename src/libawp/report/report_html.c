@@ -290,7 +290,7 @@ static void coverage(struct out *o, const awp_scan_result *r)
 		raw(o, "<tr>");
 		td(o, v->name);
 		td(o, v->fs_type[0] ? v->fs_type : "-");
-		td(o, awp_rep_human(v->size, size, sizeof size));
+		td(o, v->size ? awp_rep_human(v->size, size, sizeof size) : "-");
 		raw(o, "<td>");
 		if (!v->read) {
 			raw(o, "not read: ");

@@ -224,7 +224,7 @@ static void coverage(struct out *o, const awp_scan_result *r)
 	char size[32];
 	for (size_t i = 0; i < awp_scan_result_volume_count(r); i++) {
 		const awp_scan_volume *v = awp_scan_result_volume(r, i);
-		put(o, "  %-10s %-6s %10s  ", v->name, v->fs_type[0] ? v->fs_type : "-", awp_rep_human(v->size, size, sizeof size));
+		put(o, "  %-10s %-6s %10s  ", v->name, v->fs_type[0] ? v->fs_type : "-", v->size ? awp_rep_human(v->size, size, sizeof size) : "-");
 		if (!v->read)
 			put(o, "not read: %s\n", v->reason[0] ? v->reason : v->reason_code);
 		else

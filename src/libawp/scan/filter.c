@@ -61,9 +61,9 @@ static int parse_date(const char *s, size_t n, int64_t *out)
 		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
 			return -1;
 	struct tm tm = {0};
-	tm.tm_year = atoi(s) - 1900;
-	tm.tm_mon = atoi(s + 5) - 1;
-	tm.tm_mday = atoi(s + 8);
+	tm.tm_year = (int)strtol(s, NULL, 10) - 1900;   /* digits checked above */
+	tm.tm_mon = (int)strtol(s + 5, NULL, 10) - 1;
+	tm.tm_mday = (int)strtol(s + 8, NULL, 10);
 	if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31)
 		return -1;
 	*out = (int64_t)timegm(&tm) + 86399;

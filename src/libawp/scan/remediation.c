@@ -147,7 +147,7 @@ static int uses_yum(const awp_os_info *os)
 {
 	if (!os || !os->known)
 		return 0;
-	int major = atoi(os->version_id);
+	long major = strtol(os->version_id, NULL, 10); /* "7", "2", "2023": leading digits */
 	if (strcmp(os->id, "amzn") == 0)
 		return major <= 2;
 	if (strcmp(os->id, "centos") == 0 || strcmp(os->id, "rhel") == 0 || strcmp(os->id, "ol") == 0)
