@@ -4,15 +4,17 @@
  *
  * The walking thread (the inventory's walk) offers every entry here: it is
  * counted for the overview and, when a regular file is wanted by a visitor,
- * queued. In threaded mode one content thread pops jobs, reads the file in
- * AWP_SCAN_CHUNK pieces through its OWN filesystem handle (handles are not
- * thread safe; awp/fs.h) and calls the visitors; the walk meanwhile goes on
- * reading directories and package metadata. In inline mode the same work runs
- * on the walking thread. Either way visitors see files in walk order, one at
- * a time, on one thread.
+ * read on that same thread through the walk's filesystem handle (handles are
+ * not thread safe, awp/fs.h). In threaded mode the chunks go through a byte
+ * ring (RING_SIZE) and a message queue (begin / data / end per file) to one
+ * content thread that runs the visitors, so reading (metadata, extents,
+ * decompression) and scanning overlap on two cores. In inline mode the
+ * visitors run on the walking thread. Either way visitors see files in walk
+ * order, one at a time, on one thread.
  *
- * The queue is bounded (QUEUE_LEN jobs) so memory stays flat however many
- * files wait; the walker blocks when the reader falls behind.
+ * Memory stays flat: the ring and the queue are bounded and the reader
+ * blocks when the content thread falls behind. The ring is consumed in FIFO
+ * order, so free space is one number (`used`, padding at the wrap included).
  */
 #include "scan/scan_int.h"
 
@@ -26,17 +28,26 @@
 #include <string.h>
 #include <time.h>
 
-#define QUEUE_LEN 1024
+#define QUEUE_LEN 4096          /* messages in flight */
+#define RING_SIZE (8u << 20)     /* bytes of content in flight */
 #define MAX_VISITORS 8
+
+/* What the walking thread tells the content thread, in order. */
+enum msg_type { MSG_BEGIN, MSG_DATA, MSG_END };
 
 struct job {
 	char *path;
-	awp_fs *fs;
-	int by_path;
 	const char *volume;
 	awp_stat st;
 	const char *package, *digest;
 	unsigned want;    /* bit per visitor */
+};
+
+struct msg {
+	enum msg_type type;
+	struct job job;          /* MSG_BEGIN (path owned by the message) */
+	size_t off, len, span;   /* MSG_DATA: bytes at ring[off], span = len + padding freed after use */
+	int read_error;          /* MSG_END */
 };
 
 struct vis {
@@ -54,17 +65,16 @@ struct awp_pipeline {
 	pthread_t th;
 	pthread_mutex_t mu;
 	pthread_cond_t not_empty, not_full;
-	struct job q[QUEUE_LEN];
+	struct msg q[QUEUE_LEN];
 	size_t qhead, qlen;
+	unsigned char *ring;       /* threaded: content bytes between the threads */
+	size_t wpos, used;
 	int closed;
+	int cons_waiting, wait_queue, wait_ring; /* signal only a thread that sleeps, for what it waits for */
 	int werr;                  /* first error of the content thread */
 	char werr_msg[512];        /* its message (error messages are per thread) */
-	awp_fs **wfs;              /* worker handles, owned */
-	size_t nwfs, wfscap;
-	awp_fs *walk_fs, *worker_fs;
-	int by_path;               /* worker_fs numbers inodes differently: look files up by path */
 	const char *volume;
-	char *buf;
+	char *buf;                 /* inline mode: one chunk */
 	_Atomic uint64_t files, bytes, cfiles, cbytes, cerrors;
 	awp_scan_progress_cb progress;
 	void *progress_payload;
@@ -79,87 +89,217 @@ double awp_scan_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Read one file and run the visitors that want it. Returns <0 to abort. */
-static int process(awp_pipeline *p, struct job *j)
+static void job_file(const struct job *j, awp_scan_file *sf)
 {
-	awp_scan_file sf = {j->path, j->volume, &j->st, j->package ? j->package : "", j->digest ? j->digest : ""};
-	int err = 0, rerr = 0;
-	unsigned want = j->want;
+	*sf = (awp_scan_file){j->path, j->volume, &j->st, j->package ? j->package : "", j->digest ? j->digest : ""};
+}
+
+static int visit_begin(awp_pipeline *p, const struct job *j)
+{
+	awp_scan_file sf;
+	job_file(j, &sf);
 	for (size_t k = 0; k < p->nvis; k++) {
-		if (!(want & (1u << k)))
+		if (!(j->want & (1u << k)) || !p->vis[k].v->file_begin)
 			continue;
-		const awp_scan_file_visitor *v = p->vis[k].v;
-		if (v->file_begin && (err = v->file_begin(p->vis[k].state, &sf)) < 0)
+		int err = p->vis[k].v->file_begin(p->vis[k].state, &sf);
+		if (err < 0)
 			return err;
 	}
-	awp_file *fh = NULL;
-	uint64_t ino = j->st.ino;
-	awp_stat st2;
-	if (j->by_path) {
-		if ((rerr = awp_fs_lookup(j->fs, j->path, 0, &st2)) == 0)
-			ino = st2.ino;
-	}
-	if (rerr == 0 && (rerr = awp_file_open(&fh, j->fs, ino)) == 0) {
-		uint64_t off = 0;
-		for (;;) {
-			size_t got = 0;
-			if ((rerr = awp_file_read(fh, p->buf, AWP_SCAN_CHUNK, off, &got)) < 0 || got == 0)
-				break;
-			off += got;
-			atomic_fetch_add(&p->cbytes, got);
-			for (size_t k = 0; k < p->nvis; k++) {
-				if (!(want & (1u << k)) || !p->vis[k].v->file_data)
-					continue;
-				if ((err = p->vis[k].v->file_data(p->vis[k].state, p->buf, got)) < 0)
-					goto out;
-			}
-		}
-	}
-	atomic_fetch_add(&p->cfiles, 1);
-	if (rerr < 0)
-		atomic_fetch_add(&p->cerrors, 1);
+	return 0;
+}
+
+static int visit_data(awp_pipeline *p, const struct job *j, const void *buf, size_t len)
+{
 	for (size_t k = 0; k < p->nvis; k++) {
-		if (!(want & (1u << k)) || !p->vis[k].v->file_end)
+		if (!(j->want & (1u << k)) || !p->vis[k].v->file_data)
+			continue;
+		int err = p->vis[k].v->file_data(p->vis[k].state, buf, len);
+		if (err < 0)
+			return err;
+	}
+	return 0;
+}
+
+static int visit_end(awp_pipeline *p, const struct job *j, int read_error)
+{
+	awp_scan_file sf;
+	job_file(j, &sf);
+	for (size_t k = 0; k < p->nvis; k++) {
+		if (!(j->want & (1u << k)) || !p->vis[k].v->file_end)
 			continue;
 		p->vis[k].sink.volume = j->volume;
-		if ((err = p->vis[k].v->file_end(p->vis[k].state, &sf, rerr < 0 ? rerr : 0, &p->vis[k].sink)) < 0)
-			goto out;
+		int err = p->vis[k].v->file_end(p->vis[k].state, &sf, read_error, &p->vis[k].sink);
+		if (err < 0)
+			return err;
 	}
-out:
-	awp_file_free(fh);
+	return 0;
+}
+
+/* ---- threaded mode: the walking thread reads, the content thread scans ---- */
+
+static int push(awp_pipeline *p, const struct msg *m)
+{
+	pthread_mutex_lock(&p->mu);
+	while (p->qlen == QUEUE_LEN && p->werr == 0) {
+		p->wait_queue = 1;
+		pthread_cond_wait(&p->not_full, &p->mu);
+	}
+	int err = p->werr;
+	if (err == 0) {
+		p->q[(p->qhead + p->qlen) % QUEUE_LEN] = *m;
+		p->qlen++;
+		if (p->cons_waiting)
+			pthread_cond_signal(&p->not_empty);
+	}
+	pthread_mutex_unlock(&p->mu);
 	return err;
+}
+
+/* Reserve `len` contiguous bytes of the ring (wrapping to 0 when the end is
+ * too short); *span counts the padding skipped, freed with the data. */
+static int reserve(awp_pipeline *p, size_t len, size_t *off, size_t *span)
+{
+	int wrap = p->wpos + len > RING_SIZE;
+	size_t pad = wrap ? RING_SIZE - p->wpos : 0; /* may be 0 when wpos is at the very end */
+	pthread_mutex_lock(&p->mu);
+	while (p->used + pad + len > RING_SIZE && p->werr == 0) {
+		p->wait_ring = 1;
+		pthread_cond_wait(&p->not_full, &p->mu);
+	}
+	int err = p->werr;
+	if (err == 0)
+		p->used += pad + len;
+	pthread_mutex_unlock(&p->mu);
+	if (err < 0)
+		return err;
+	*off = wrap ? 0 : p->wpos;
+	*span = pad + len;
+	p->wpos = *off + len;
+	return 0;
 }
 
 static void *worker(void *arg)
 {
 	awp_pipeline *p = arg;
+	struct job cur = {0};
 	for (;;) {
 		pthread_mutex_lock(&p->mu);
-		while (p->qlen == 0 && !p->closed)
+		while (p->qlen == 0 && !p->closed) {
+			p->cons_waiting = 1;
 			pthread_cond_wait(&p->not_empty, &p->mu);
+			p->cons_waiting = 0;
+		}
 		if (p->qlen == 0 && p->closed) {
 			pthread_mutex_unlock(&p->mu);
 			break;
 		}
-		struct job j = p->q[p->qhead];
+		struct msg m = p->q[p->qhead];
 		p->qhead = (p->qhead + 1) % QUEUE_LEN;
 		p->qlen--;
 		int failed = p->werr < 0;
-		pthread_cond_signal(&p->not_full);
 		pthread_mutex_unlock(&p->mu);
-		int err = failed ? 0 : process(p, &j);
-		free(j.path);
-		if (err < 0) {
-			pthread_mutex_lock(&p->mu);
-			if (p->werr == 0) {
-				p->werr = err;
-				snprintf(p->werr_msg, sizeof p->werr_msg, "%s", awp_error_last());
-			}
+		int err = 0;
+		switch (m.type) {
+		case MSG_BEGIN:
+			free(cur.path);
+			cur = m.job;
+			if (!failed)
+				err = visit_begin(p, &cur);
+			break;
+		case MSG_DATA:
+			if (!failed && m.len)
+				err = visit_data(p, &cur, p->ring + m.off, m.len);
+			break;
+		case MSG_END:
+			if (!failed)
+				err = visit_end(p, &cur, m.read_error);
+			free(cur.path);
+			cur.path = NULL;
+			break;
+		}
+		pthread_mutex_lock(&p->mu);
+		if (m.type == MSG_DATA)
+			p->used -= m.span;
+		if (err < 0 && p->werr == 0) {
+			p->werr = err;
+			snprintf(p->werr_msg, sizeof p->werr_msg, "%s", awp_error_last());
+		}
+		/* wake the reader once half the ring/queue is free, or on error */
+		if ((p->wait_ring && (err < 0 || p->used <= RING_SIZE / 2)) ||
+		    (p->wait_queue && (err < 0 || p->qlen <= QUEUE_LEN / 2))) {
+			p->wait_ring = p->wait_queue = 0;
 			pthread_cond_signal(&p->not_full);
-			pthread_mutex_unlock(&p->mu);
+		}
+		pthread_mutex_unlock(&p->mu);
+	}
+	free(cur.path);
+	return NULL;
+}
+
+/* Read one file on the walking thread: inline, run the visitors here;
+ * threaded, hand the chunks to the content thread through the ring. */
+static int process(awp_pipeline *p, awp_fs *fs, struct job *j)
+{
+	int err = 0, rerr = 0;
+	struct msg m;
+	if (p->threaded) {
+		memset(&m, 0, sizeof m);
+		m.type = MSG_BEGIN;
+		m.job = *j;
+		if (!(m.job.path = awp_strdup(j->path)))
+			return AWP_ENOMEM;
+		if ((err = push(p, &m)) < 0) {
+			free(m.job.path);
+			return err;
+		}
+	} else if ((err = visit_begin(p, j)) < 0) {
+		return err;
+	}
+	awp_file *fh = NULL;
+	if ((rerr = awp_file_open(&fh, fs, j->st.ino)) == 0) {
+		uint64_t off = 0, size = awp_file_size(fh);
+		while (off < size) {
+			size_t got = 0, want = size - off < AWP_SCAN_CHUNK ? (size_t)(size - off) : AWP_SCAN_CHUNK;
+			unsigned char *dst = (unsigned char *)p->buf;
+			size_t roff = 0, span = 0;
+			if (p->threaded) {
+				if ((err = reserve(p, want, &roff, &span)) < 0)
+					break;
+				dst = p->ring + roff;
+			}
+			rerr = awp_file_read(fh, dst, want, off, &got);
+			if (rerr < 0)
+				got = 0;
+			off += got;
+			atomic_fetch_add(&p->cbytes, got);
+			if (p->threaded) {
+				/* even an empty message: it frees the reserved bytes */
+				memset(&m, 0, sizeof m);
+				m.type = MSG_DATA;
+				m.off = roff;
+				m.len = got;
+				m.span = span;
+				err = push(p, &m);
+			} else if (got) {
+				err = visit_data(p, j, dst, got);
+			}
+			if (err < 0 || rerr < 0 || got == 0)
+				break;
 		}
 	}
-	return NULL;
+	awp_file_free(fh);
+	if (err < 0)
+		return err;
+	atomic_fetch_add(&p->cfiles, 1);
+	if (rerr < 0)
+		atomic_fetch_add(&p->cerrors, 1);
+	if (p->threaded) {
+		memset(&m, 0, sizeof m);
+		m.type = MSG_END;
+		m.read_error = rerr < 0 ? rerr : 0;
+		return push(p, &m);
+	}
+	return visit_end(p, j, rerr < 0 ? rerr : 0);
 }
 
 int awp_pipeline_new(awp_pipeline **out, awp_scan_result *r, const awp_scan_file_visitor *const *v, size_t n,
@@ -189,11 +329,13 @@ int awp_pipeline_new(awp_pipeline **out, awp_scan_result *r, const awp_scan_file
 		p->nactive++;
 	}
 	p->nvis = n;
+	p->threaded = p->nactive > 0 && threads > 1;
+	if (p->threaded && !(p->ring = awp_malloc(RING_SIZE)))
+		p->threaded = 0;
 	if (p->nactive && !(p->buf = awp_malloc(AWP_SCAN_CHUNK))) {
 		err = AWP_ENOMEM;
 		goto fail;
 	}
-	p->threaded = p->nactive > 0 && threads > 1;
 	if (p->threaded) {
 		pthread_mutex_init(&p->mu, NULL);
 		pthread_cond_init(&p->not_empty, NULL);
@@ -218,19 +360,9 @@ fail:
 int awp_pipeline_active(const awp_pipeline *p, size_t i) { return i < p->nvis && p->vis[i].active; }
 size_t awp_pipeline_active_count(const awp_pipeline *p) { return p->nactive; }
 
-int awp_pipeline_volume(awp_pipeline *p, awp_fs *walk_fs, awp_fs *worker_fs, int by_path, const char *volume)
+int awp_pipeline_volume(awp_pipeline *p, const char *volume)
 {
-	p->walk_fs = walk_fs;
-	p->by_path = by_path;
 	p->volume = volume ? volume : "";
-	if (worker_fs) {
-		if (AWP_GROW(p->wfs, p->wfscap, p->nwfs + 1) < 0) {
-			awp_fs_free(worker_fs);
-			return AWP_ENOMEM;
-		}
-		p->wfs[p->nwfs++] = worker_fs;
-	}
-	p->worker_fs = worker_fs;
 	return 0;
 }
 
@@ -280,28 +412,8 @@ int awp_pipeline_entry(awp_pipeline *p, awp_fs *fs, const awp_walk_entry *e, con
 			want |= 1u << k;
 	if (!want)
 		return 0;
-	struct job j = {NULL, p->threaded ? p->worker_fs : fs, p->by_path, p->volume, e->st, package, digest, want};
-	if (!p->threaded || !j.fs) {
-		j.fs = fs;
-		j.by_path = 0;
-		j.path = (char *)e->path;
-		return process(p, &j);
-	}
-	if (!(j.path = awp_strdup(e->path)))
-		return AWP_ENOMEM;
-	pthread_mutex_lock(&p->mu);
-	while (p->qlen == QUEUE_LEN && p->werr == 0)
-		pthread_cond_wait(&p->not_full, &p->mu);
-	int err = p->werr;
-	if (err == 0) {
-		p->q[(p->qhead + p->qlen) % QUEUE_LEN] = j;
-		p->qlen++;
-		pthread_cond_signal(&p->not_empty);
-	}
-	pthread_mutex_unlock(&p->mu);
-	if (err < 0)
-		free(j.path);
-	return err;
+	struct job j = {(char *)e->path, p->volume, e->st, package, digest, want};
+	return process(p, fs, &j);
 }
 
 int awp_pipeline_finish(awp_pipeline *p)
@@ -352,9 +464,14 @@ void awp_pipeline_free(awp_pipeline *p)
 	for (size_t k = 0; k < p->nvis; k++)
 		if (p->vis[k].active && p->vis[k].v->close)
 			p->vis[k].v->close(p->vis[k].state);
-	for (size_t i = 0; i < p->nwfs; i++)
-		awp_fs_free(p->wfs[i]);
-	free(p->wfs);
+	while (p->qlen) { /* messages left after an abort */
+		struct msg *m = &p->q[p->qhead];
+		if (m->type == MSG_BEGIN)
+			free(m->job.path);
+		p->qhead = (p->qhead + 1) % QUEUE_LEN;
+		p->qlen--;
+	}
+	free(p->ring);
 	free(p->buf);
 	free(p);
 }

@@ -42,28 +42,6 @@ static int walk_hook(awp_fs *fs, const awp_walk_entry *e, void *payload)
 	return awp_pipeline_entry(h->p, fs, e, h->inv);
 }
 
-/* A second handle on volume i for the content thread, or NULL (then the
- * pipeline reads inline for that volume). */
-static awp_fs *second_handle(const awp_target *t, const awp_target_volume *tv)
-{
-	awp_fs *fs = NULL;
-	if (!tv->volume) {
-		if (awp_fs_open_dir(&fs, awp_target_path(t)) < 0)
-			return NULL;
-		return fs;
-	}
-	awp_disk *d = awp_target_disk(t);
-	for (size_t i = 0; d && i < awp_disk_volume_count(d); i++) {
-		if (awp_disk_volume(d, i) != tv->volume)
-			continue;
-		awp_source *src = awp_disk_volume_source(d, i);
-		if (src && awp_fs_open(&fs, src, awp_fs_name(tv->fs)) == 0)
-			return fs;
-		return NULL;
-	}
-	return NULL;
-}
-
 static int add_volumes(awp_scan_result *r, const awp_target *t, const awp_fs *root)
 {
 	size_t n = awp_target_volume_count(t);
@@ -217,8 +195,14 @@ AWP_EXTERN int awp_scan_run(awp_scan_result **out, const char *target_path, cons
 
 	int threads = opts->threads;
 	if (threads <= 0) {
+		/* The content thread overlaps reading with scanning; it only helps
+		 * when a core is idle (docs/benchmarks.md, "Scan"): on a busy
+		 * machine the hand-off costs more than it saves. */
 		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-		threads = nvis > 0 && ncpu > 1 ? 2 : 1;
+		double load = 0;
+		if (getloadavg(&load, 1) != 1)
+			load = 0;
+		threads = nvis > 0 && ncpu > 1 && load < (double)ncpu - 0.5 ? 2 : 1;
 	}
 	if ((err = awp_pipeline_new(&pipe, r, vis, nvis, threads, why)) < 0)
 		goto fail;
@@ -226,9 +210,7 @@ AWP_EXTERN int awp_scan_run(awp_scan_result **out, const char *target_path, cons
 		if (why[i])
 			r->scanners[vis_kind[i]].reason = why[i];
 	awp_pipeline_set_progress(pipe, opts->progress, opts->progress_payload, t0);
-	int threaded = threads > 1 && awp_pipeline_active_count(pipe) > 0;
-	if ((err = awp_pipeline_volume(pipe, root, threaded && root_tv ? second_handle(t, root_tv) : NULL,
-				       root_tv && !root_tv->volume, root_name)) < 0)
+	if ((err = awp_pipeline_volume(pipe, root_name)) < 0)
 		goto fail;
 
 	awp_inventory_options io = AWP_INVENTORY_OPTIONS_INIT;
@@ -245,7 +227,7 @@ AWP_EXTERN int awp_scan_run(awp_scan_result **out, const char *target_path, cons
 			const awp_target_volume *tv = awp_target_volume_get(t, i);
 			if (!tv->fs || tv->fs == root)
 				continue;
-			if ((err = awp_pipeline_volume(pipe, tv->fs, threaded ? second_handle(t, tv) : NULL, !tv->volume, tv->name)) < 0)
+			if ((err = awp_pipeline_volume(pipe, tv->name)) < 0)
 				goto fail;
 			struct hook h2 = {pipe, NULL};
 			awp_walk_options wo = AWP_WALK_OPTIONS_INIT;

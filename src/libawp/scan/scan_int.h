@@ -79,11 +79,8 @@ int awp_pipeline_new(awp_pipeline **out, awp_scan_result *r, const awp_scan_file
 /* Whether visitor i is active. */
 int awp_pipeline_active(const awp_pipeline *p, size_t i);
 size_t awp_pipeline_active_count(const awp_pipeline *p);
-/* Before walking a filesystem: `worker_fs` is a second handle on the same
- * filesystem for the content thread (owned by the pipeline from now on; NULL
- * in inline mode). `by_path`: the second handle numbers inodes its own way
- * (a host directory), so the content thread looks files up by path. */
-int awp_pipeline_volume(awp_pipeline *p, awp_fs *walk_fs, awp_fs *worker_fs, int by_path, const char *volume);
+/* Before walking a filesystem: findings of its files name `volume`. */
+int awp_pipeline_volume(awp_pipeline *p, const char *volume);
 /* One walk entry (also counts files and bytes for the overview). */
 int awp_pipeline_entry(awp_pipeline *p, awp_fs *fs, const awp_walk_entry *e, const awp_inventory *inv);
 /* Wait for the content thread, run finish() of each visitor. */
