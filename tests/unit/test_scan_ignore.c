@@ -125,6 +125,8 @@ void test_main(void)
 	CHECK(awp_ignore_parse(&l, "CVE-1\nCVE-2 something\n", 22, "bad", now) == AWP_ECORRUPT);
 	CHECK(strstr(awp_error_last(), "bad:2") != NULL);
 	CHECK(awp_ignore_load(&l, "/nonexistent/.awpignore", now) == AWP_ENOTFOUND);
+	CHECK(awp_ignore_parse(&l, "CVE-1\nCVE\0-2\r\n", 13, "nul", now) == AWP_ECORRUPT); /* found by fuzz_ignore */
+	CHECK(strstr(awp_error_last(), "nul:2: NUL byte") != NULL);
 	unsigned m;
 	CHECK(awp_severity_mask_parse(&m, "critical,bogus") == AWP_EINVAL);
 	CHECK_OK(awp_severity_mask_parse(&m, "HIGH,low"));

@@ -150,6 +150,10 @@ AWP_EXTERN int awp_ignore_parse(awp_ignore_list **out, const char *text, size_t 
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		lineno++;
+		if (memchr(p, '\0', n)) {
+			err = awp_error_set(AWP_ECORRUPT, "%s:%zu: NUL byte (not a text file)", name, lineno);
+			break;
+		}
 		char *line = awp_strndup(p, n);
 		if (!line) {
 			err = AWP_ENOMEM;
