@@ -50,7 +50,7 @@ static void usage(FILE *out)
 		"  --timings           print scan and report-writing times on stderr\n"
 		"  -v, --verbose       show every warning\n\n"
 		"exit: 0 no findings, N (--exit-code, default 1) findings remain, 2 usage,\n"
-		"      3 target, database or ignore file unreadable\n");
+		"      3 target, database or ignore file unreadable, or no requested scanner could run\n");
 }
 
 struct warn_state {
@@ -126,7 +126,7 @@ int cmd_scan(int argc, char **argv)
 	awp_report_options ro = AWP_REPORT_OPTIONS_INIT;
 	awp_scan_filter flt = {0, 0, NULL};
 	const char *output = NULL, *ignore_file = NULL, *color = "auto";
-	int verbose = 0, progress = 1, timings = 0, exit_code = 1, c;
+	int verbose = 0, progress = 1, timings = 0, exit_code = 1, explicit_scanners = 0, c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:vh", opts, NULL)) != -1) {
 		char *end;
@@ -139,6 +139,7 @@ int cmd_scan(int argc, char **argv)
 		case O_SCANNERS:
 			if (awp_scan_scanners_parse(&so.scanners, optarg) < 0)
 				goto bad;
+			explicit_scanners = 1;
 			break;
 		case O_DB: so.db_path = optarg; break;
 		case O_VOLUME: so.volume = optarg; break;
@@ -234,10 +235,18 @@ int cmd_scan(int argc, char **argv)
 			cli_warn("advisory database is %s old: advisories change daily, run 'awp db update'",
 				 built <= 0 ? "of unknown age" : "more than 24 h");
 	}
+	/* Scanners asked for by name that cannot run are worth a warning; if
+	 * none of the requested ones ran, "no findings" would be a lie. */
+	size_t ran = 0;
 	for (size_t i = 0; i < awp_scan_result_scanner_count(res); i++) {
 		const awp_scan_scanner_status *s = awp_scan_result_scanner(res, i);
-		if (s->requested && !s->ran && verbose)
+		ran += s->ran != 0;
+		if (s->requested && !s->ran && (verbose || explicit_scanners))
 			cli_warn("scanner %s not run: %s", s->name, s->reason);
+	}
+	if (!ran) {
+		cli_error("%s: none of the requested scanners could run", target);
+		goto done;
 	}
 	if (awp_scan_result_filter(res, &flt) < 0) {
 		cli_error("%s", awp_error_last());

@@ -120,8 +120,15 @@ if [ "$rc" -eq 1 ]; then
 	printf 'CVE-1 junk\n' > "$tmp/badign"
 	"$AWP_BIN" scan --db "$db" --ignore-file "$tmp/badign" "$root" >/dev/null 2>&1; [ $? -eq 3 ] && ok || ko "bad ignore file"
 fi
-# a scanner list without vuln needs no database
-"$AWP_BIN" scan --db "$tmp/none.db" --scanners secret,threat "$root" >/dev/null 2>&1; [ $? -eq 0 ] && ok || ko "--scanners secret,threat"
+# a scanner list without vuln needs no database; when none of the requested
+# scanners can run (not built in), that is a failure, not "no findings"
+"$AWP_BIN" scan --db "$tmp/none.db" --scanners secret,threat "$root" >/dev/null 2>"$tmp/err"
+r3=$?
+if grep -q "scanner secret not run" "$tmp/err"; then
+	[ $r3 -eq 3 ] && grep -q "none of the requested scanners could run" "$tmp/err" && ok || ko "no scanner ran: exit $r3"
+else
+	[ $r3 -le 1 ] && ok || ko "--scanners secret,threat: exit $r3"
+fi
 "$AWP_BIN" scan --scanners bogus "$root" >/dev/null 2>&1; [ $? -eq 2 ] && ok || ko "--scanners bogus"
 
 # missing database: exit 3, tells what to run
