@@ -7,7 +7,7 @@ packages=(
 	# build
 	build-essential cmake pkg-config clang libclang-rt-14-dev
 	# libraries libawp links dynamically (see docs/dependencies.md)
-	libext2fs-dev comerr-dev libqcow-dev libvmdk-dev libvhdi-dev libssl-dev zlib1g-dev libsqlite3-dev libcjson-dev libarchive-dev
+	libext2fs-dev comerr-dev libqcow-dev libvmdk-dev libvhdi-dev libssl-dev zlib1g-dev libsqlite3-dev libcjson-dev libarchive-dev libcurl4-openssl-dev libyara-dev yara libhyperscan-dev libpcre2-dev ripgrep
 	# tools the tests use to build real images (no mounting)
 	e2fsprogs xfsprogs dosfstools mtools qemu-utils fdisk gdisk lvm2 jq
 	# fixture builder (shared/fixtures/build-images.sh), rpm/BDB test databases

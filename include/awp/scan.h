@@ -245,6 +245,9 @@ AWP_EXTERN const awp_scan_stats *awp_scan_result_stats(const awp_scan_result *r)
 AWP_EXTERN const awp_vuln_report *awp_scan_result_vulns(const awp_scan_result *r);
 /** NULL when the inventory was not read. */
 AWP_EXTERN const awp_inventory *awp_scan_result_inventory(const awp_scan_result *r);
+/** When the advisory data was last known current (awp_vulndb_fresh_at: the
+ *  later of the last import and the last successful source check; 0 unknown). */
+AWP_EXTERN int64_t awp_scan_result_db_fresh_at(const awp_scan_result *r);
 /** What exploitation data the database had (kev_count 0 / epss_count 0: none). */
 AWP_EXTERN const awp_vulndb_exploit_sources *awp_scan_result_exploit_sources(const awp_scan_result *r);
 

@@ -95,6 +95,68 @@ AWP_EXTERN int awp_version_compare(int *out, const char *ecosystem, const char *
  */
 AWP_EXTERN int awp_version_check(awp_version_scheme scheme, const char *v);
 
+/*
+ * npm ranges: node-semver 7.x `satisfies(version, range, options)`.
+ *
+ * The whole range grammar as node-semver reads it: `||` alternatives,
+ * hyphen ranges (`1.2 - 2.3.4`), X-ranges (`1.x`, `1.2.*`, `*`, and "" for
+ * any version), tilde (`~1.2.3`, `~1.2`, `~1`, `~>1.2`), caret (`^1.2.3`,
+ * `^0.2.3`, `^0.0.3`, with partial versions), the comparators < <= > >= =
+ * (with blanks allowed after the operator), `v` prefixes, and the
+ * prerelease rule: a version with a prerelease satisfies a comparator set
+ * only when some comparator of the set has a prerelease on the same
+ * MAJOR.MINOR.PATCH, unless AWP_SEMVER_INCLUDE_PRERELEASE.
+ */
+
+/** Flag for the npm range functions: node-semver's {loose: true}. */
+#define AWP_SEMVER_LOOSE 0x1u
+/** Flag for the npm range functions: node-semver's {includePrerelease: true}. */
+#define AWP_SEMVER_INCLUDE_PRERELEASE 0x2u
+
+/** Longest npm range accepted (AWP_ELIMIT beyond); real ones are < 200 bytes. */
+#define AWP_SEMVER_RANGE_MAX_LEN 1024
+
+/** A parsed npm range (opaque); free with awp_semver_range_free(). */
+typedef struct awp_semver_range awp_semver_range;
+
+/**
+ * Parse an npm range (what `new semver.Range(range, options)` accepts).
+ *
+ * @param out   receives the range, owned by the caller (NULL on failure)
+ * @param range NUL-terminated range string
+ * @param flags 0 or AWP_SEMVER_LOOSE | AWP_SEMVER_INCLUDE_PRERELEASE
+ * @return 0; AWP_ECORRUPT when node-semver rejects the range (the message
+ *         names the range and the comparator at fault); AWP_ELIMIT for a range
+ *         longer than AWP_SEMVER_RANGE_MAX_LEN or too complex to evaluate;
+ *         AWP_EINVAL for NULL arguments or unknown flags; AWP_ENOMEM.
+ */
+AWP_EXTERN int awp_semver_range_parse(awp_semver_range **out, const char *range, unsigned flags);
+
+/**
+ * Does a version satisfy a parsed range (`range.test(version)`)? A version
+ * node-semver does not parse (under the range's flags) satisfies nothing.
+ *
+ * @param out     receives 1 (satisfies) or 0
+ * @return 0, or AWP_EINVAL for NULL arguments
+ */
+AWP_EXTERN int awp_semver_range_test(int *out, const awp_semver_range *range, const char *version);
+
+/** Free a range from awp_semver_range_parse(); NULL is a no-op. */
+AWP_EXTERN void awp_semver_range_free(awp_semver_range *range);
+
+/**
+ * node-semver `satisfies(version, range, {loose, includePrerelease})`:
+ * parse the range and test one version. As in node-semver, an invalid
+ * range or version is not an error: *out is 0 (use awp_semver_range_parse()
+ * to tell an invalid range apart).
+ *
+ * @param out     receives 1 (satisfies) or 0
+ * @param flags   0 or AWP_SEMVER_LOOSE | AWP_SEMVER_INCLUDE_PRERELEASE
+ * @return 0; AWP_EINVAL (NULL argument, unknown flags), AWP_ELIMIT (range
+ *         longer than AWP_SEMVER_RANGE_MAX_LEN or too complex), AWP_ENOMEM.
+ */
+AWP_EXTERN int awp_semver_satisfies(int *out, const char *range, const char *version, unsigned flags);
+
 #ifdef __cplusplus
 }
 #endif

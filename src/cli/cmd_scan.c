@@ -228,12 +228,13 @@ int cmd_scan(int argc, char **argv)
 		const awp_inventory_warning *w = awp_inventory_warning_get(inv, i);
 		cli_warn("%s: %s", w->path, w->message);
 	}
-	const awp_vuln_report *vr = awp_scan_result_vulns(res);
-	if (vr) {
-		int64_t built = awp_vuln_report_db_built_at(vr);
-		if (built <= 0 || now - built > 24 * 3600)
+	if (awp_scan_result_vulns(res)) {
+		/* fresh = the later of the last import and the last successful
+		 * check of a source (an update where everything was unchanged counts) */
+		int64_t fresh = awp_scan_result_db_fresh_at(res);
+		if (fresh <= 0 || now - fresh > AWP_VULNDB_STALE_SECONDS)
 			cli_warn("advisory database is %s old: advisories change daily, run 'awp db update'",
-				 built <= 0 ? "of unknown age" : "more than 24 h");
+				 fresh <= 0 ? "of unknown age" : "more than 24 h");
 	}
 	/* Scanners asked for by name that cannot run are worth a warning; if
 	 * none of the requested ones ran, "no findings" would be a lie. */

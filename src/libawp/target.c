@@ -6,6 +6,7 @@
  * that every report can say what was not read and why.
  */
 #include <awp/target.h>
+#include <awp/aws.h>
 
 #include "util/error.h"
 #include "util/mem.h"
@@ -100,9 +101,21 @@ static int open_volume(awp_target *t, size_t i)
 	return 0;
 }
 
+/* "ebs:snap-...": an EBS snapshot read through the EBS direct APIs, with a
+ * client built from the environment (region, endpoint, credentials). */
+static int open_ebs(awp_target *t)
+{
+	awp_aws_client *c = NULL;
+	int err = awp_aws_client_new(&c, NULL);
+	if (err >= 0)
+		err = awp_source_open_ebs(&t->src, c, t->path + 4);
+	awp_aws_client_free(c);
+	return err;
+}
+
 static int open_image(awp_target *t)
 {
-	int err = awp_source_open(&t->src, t->path);
+	int err = strncmp(t->path, "ebs:", 4) == 0 ? open_ebs(t) : awp_source_open(&t->src, t->path);
 	if (err < 0)
 		return err;
 	t->format = awp_source_format(t->src);
@@ -128,11 +141,13 @@ AWP_EXTERN int awp_target_open(awp_target **out, const char *path)
 		err = AWP_ENOMEM;
 		goto fail;
 	}
-	if (stat(path, &st) < 0) {
+	if (strncmp(path, "ebs:", 4) == 0) {
+		if ((err = open_image(t)) < 0)
+			goto fail;
+	} else if (stat(path, &st) < 0) {
 		err = awp_error_errno(errno, "%s", path);
 		goto fail;
-	}
-	if ((err = S_ISDIR(st.st_mode) ? open_dir(t) : open_image(t)) < 0)
+	} else if ((err = S_ISDIR(st.st_mode) ? open_dir(t) : open_image(t)) < 0)
 		goto fail;
 	find_root(t);
 	*out = t;

@@ -53,6 +53,18 @@ expect '=' nuget 1.0.0-Beta 1.0.0-beta
 expect '<' Packagist 1.0.0-RC1 1.0.0
 expect '<' composer v2.0.0 2.0.0-patch1
 
+# --satisfies: node-semver satisfies(VERSION, RANGE)
+expect true --satisfies npm '^1.2.3 || ~2.0' 1.9.0
+expect false --satisfies npm '^1.2.3' 2.0.0
+expect true --satisfies npm '1.2 - 2' 2.9.9
+expect false --satisfies npm '*' 1.0.0-beta
+expect true --satisfies --include-prerelease npm '*' 1.0.0-beta
+expect true --satisfies --loose npm '~ 1.0.3alpha' 1.0.12
+expect false --satisfies npm 'blerg' 1.0.0
+expect_exit 2 --satisfies dpkg '>=1' 1.0
+expect_exit 2 --satisfies npm '>=1'
+expect_exit 2 --loose npm 1.0.0 1.0.0
+
 expect_exit 2 nosuch 1 2
 expect_exit 2 dpkg 1
 expect_exit 2

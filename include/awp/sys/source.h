@@ -32,6 +32,10 @@ typedef struct awp_source_ops {
 AWP_EXTERN int awp_source_new(awp_source **out, const awp_source_ops *ops, void *ctx,
 			      uint64_t size, const char *name);
 
+/** The backend context of `src` when it was made with `ops`, else NULL
+ *  (lets a backend offer its own calls, e.g. statistics). */
+AWP_EXTERN void *awp_source_backend(const awp_source *src, const awp_source_ops *ops);
+
 #ifdef __cplusplus
 }
 #endif

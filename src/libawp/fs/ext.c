@@ -139,6 +139,7 @@ static void ext_close(void *ctx)
 		return;
 	if (x->fs)
 		ext2fs_close_free(&x->fs);
+	awp_ext_io_release(&x->io);
 	free(x);
 }
 

@@ -31,11 +31,22 @@
 #define AWP_EXT_IO_MSG 256
 
 /* State shared with the io_manager: the source and the last read failure. */
+/* Single-block metadata reads (inode tables, directory and extent blocks)
+ * come from libext2fs one block at a time and repeat a lot (an inode table
+ * block holds 16 inodes): a small direct-mapped cache saves most of them. */
+#define AWP_EXT_IO_CACHE_SLOTS 256
+
 struct ext_io {
 	awp_source *src;
 	int err;                      /* awp code of the last failed read, 0 if none */
 	char msg[AWP_EXT_IO_MSG];     /* its message */
+	unsigned char *cache;         /* SLOTS x cache_bs bytes, allocated on first use */
+	uint32_t cache_bs;            /* block size the cache was filled with */
+	uint64_t cache_tag[AWP_EXT_IO_CACHE_SLOTS]; /* block number + 1; 0 = empty */
 };
+
+/* Release the io cache (called when the filesystem closes). */
+void awp_ext_io_release(struct ext_io *io);
 
 /* One open filesystem. */
 struct ext_fs {

@@ -79,13 +79,40 @@ static errcode_t io_read64(io_channel ch, unsigned long long block, int count, v
 	}
 	if (size == 0)
 		return 0;
+	int cacheable = count == 1 && ch->block_size > 0 && ch->block_size <= 65536;
+	size_t slot = (size_t)(block % AWP_EXT_IO_CACHE_SLOTS);
+	if (cacheable) {
+		if (io->cache && io->cache_bs != (uint32_t)ch->block_size) {
+			free(io->cache);
+			io->cache = NULL;
+		}
+		if (!io->cache) {
+			io->cache = malloc((size_t)AWP_EXT_IO_CACHE_SLOTS * (size_t)ch->block_size);
+			io->cache_bs = (uint32_t)ch->block_size;
+			memset(io->cache_tag, 0, sizeof io->cache_tag);
+		}
+		if (io->cache && io->cache_tag[slot] == block + 1) {
+			memcpy(data, io->cache + slot * io->cache_bs, (size_t)size);
+			return 0;
+		}
+	}
 	int err = awp_source_read(io->src, data, (size_t)size, off);
+	if (err >= 0 && cacheable && io->cache) {
+		memcpy(io->cache + slot * io->cache_bs, data, (size_t)size);
+		io->cache_tag[slot] = block + 1;
+	}
 	if (err < 0) {
 		io->err = err;
 		snprintf(io->msg, sizeof io->msg, "%s", awp_error_last());
 		return EXT2_ET_SHORT_READ;
 	}
 	return 0;
+}
+
+void awp_ext_io_release(struct ext_io *io)
+{
+	free(io->cache);
+	io->cache = NULL;
 }
 
 static errcode_t io_read(io_channel ch, unsigned long block, int count, void *data)

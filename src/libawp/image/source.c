@@ -48,6 +48,11 @@ AWP_EXTERN int awp_source_new(awp_source **out, const awp_source_ops *ops, void 
 	return 0;
 }
 
+AWP_EXTERN void *awp_source_backend(const awp_source *src, const awp_source_ops *ops)
+{
+	return src && src->ops == ops ? src->ctx : NULL;
+}
+
 AWP_EXTERN int awp_source_read(awp_source *src, void *buf, size_t len, uint64_t offset)
 {
 	if (len == 0)

@@ -109,11 +109,12 @@ void awp_rep_remediation(awp_strbuf *sb, const awp_finding *f)
 
 double awp_rep_db_age_hours(const awp_scan_result *r)
 {
-	const awp_vuln_report *v = awp_scan_result_vulns(r);
-	int64_t built = v ? awp_vuln_report_db_built_at(v) : 0;
-	if (built <= 0)
+	/* age since the data was last known current (an update that found
+	 * nothing newer counts), as `awp db info` says */
+	int64_t fresh = awp_scan_result_vulns(r) ? awp_scan_result_db_fresh_at(r) : 0;
+	if (fresh <= 0)
 		return -1;
-	return (double)(awp_scan_result_time(r) - built) / 3600.0;
+	return (double)(awp_scan_result_time(r) - fresh) / 3600.0;
 }
 
 AWP_EXTERN int awp_report_write(char **out, size_t *out_len, const awp_scan_result *r, const awp_report_options *opts)

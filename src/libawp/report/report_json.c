@@ -201,14 +201,16 @@ int awp_rep_json(awp_strbuf *sb, const awp_scan_result *r, const awp_report_opti
 		if (built > 0) {
 			awp_rep_time(when, built);
 			awp_jsonw_kv_string(&w, "built_at", when);
-			kv_double(&w, "age_hours", awp_rep_db_age_hours(r), 10);
 		} else {
 			awp_jsonw_key(&w, "built_at");
 			awp_jsonw_null(&w);
-			awp_jsonw_key(&w, "age_hours");
-			awp_jsonw_null(&w);
 		}
-		awp_jsonw_kv_bool(&w, "stale", built <= 0 || awp_rep_db_age_hours(r) > 24);
+		awp_jsonw_key(&w, "age_hours");
+		if (awp_rep_db_age_hours(r) >= 0)
+			awp_jsonw_double(&w, round(awp_rep_db_age_hours(r) * 10) / 10);
+		else
+			awp_jsonw_null(&w);
+		awp_jsonw_kv_bool(&w, "stale", awp_rep_db_age_hours(r) < 0 || awp_rep_db_age_hours(r) * 3600 > AWP_VULNDB_STALE_SECONDS);
 		kv_str_or_null(&w, "os_ecosystem", awp_vuln_report_os_ecosystem(vr));
 		awp_jsonw_key(&w, "kev");
 		awp_jsonw_object_begin(&w);

@@ -297,6 +297,7 @@ AWP_EXTERN awp_exposure awp_scan_result_exposure(const awp_scan_result *r) { ret
 AWP_EXTERN const awp_scan_stats *awp_scan_result_stats(const awp_scan_result *r) { return &r->stats; }
 AWP_EXTERN const awp_vuln_report *awp_scan_result_vulns(const awp_scan_result *r) { return r->vulns; }
 AWP_EXTERN const awp_inventory *awp_scan_result_inventory(const awp_scan_result *r) { return r->inv; }
+AWP_EXTERN int64_t awp_scan_result_db_fresh_at(const awp_scan_result *r) { return r->db_fresh_at; }
 AWP_EXTERN const awp_vulndb_exploit_sources *awp_scan_result_exploit_sources(const awp_scan_result *r)
 {
 	return &r->xsrc;

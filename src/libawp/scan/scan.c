@@ -147,6 +147,7 @@ AWP_EXTERN int awp_scan_run(awp_scan_result **out, const char *target_path, cons
 		if ((err = awp_vulndb_open(&db, path)) < 0)
 			goto fail;
 		awp_vulndb_exploit_sources_get(db, &r->xsrc);
+		r->db_fresh_at = awp_vulndb_fresh_at(db);
 	}
 	const awp_scan_file_visitor *vis[AWP_FINDING_KIND_COUNT] = {0};
 	const char *why[AWP_FINDING_KIND_COUNT] = {0};

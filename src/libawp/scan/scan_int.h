@@ -34,6 +34,7 @@ struct awp_scan_result {
 	awp_inventory *inv;
 	awp_vuln_report *vulns;
 	awp_vulndb_exploit_sources xsrc;
+	int64_t db_fresh_at;       /* last import or successful source check */
 	awp_scan_scanner_status scanners[AWP_FINDING_KIND_COUNT];
 	size_t nscanners;
 	awp_scan_volume *vols;

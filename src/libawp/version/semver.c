@@ -25,13 +25,6 @@
 #define MAX_SAFE_INTEGER_DIGITS 16
 static const char max_safe_integer[] = "9007199254740991";
 
-struct sv {
-	const char *num[3];
-	size_t numlen[3];
-	const char *pre; /* identifiers without the leading '-' */
-	size_t prelen;
-};
-
 static bool ident_char(int c) { return ver_isalnum(c) || c == '-'; }
 
 /* Dot-separated non-empty identifiers of [0-9A-Za-z-] from s[*i]; returns false if none. */
@@ -61,7 +54,7 @@ static bool idents(const char *s, size_t len, size_t *i, bool no_leading_zero)
 
 static bool js_space(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
-static int parse_node(struct sv *v, const char *s0, size_t len0)
+static int parse_node(struct ver_sv *v, const char *s0, size_t len0)
 {
 	const char *s = s0;
 	size_t len = len0;
@@ -123,7 +116,7 @@ static bool go_num(const char *s, size_t len, size_t *i, const char **out, size_
 	return true;
 }
 
-static int parse_go(struct sv *v, const char *s, size_t len)
+static int parse_go(struct ver_sv *v, const char *s, size_t len)
 {
 	size_t i = 0;
 	if (i < len && s[i] == 'v')
@@ -194,7 +187,7 @@ static int precmp(const char *a, size_t alen, const char *b, size_t blen)
 	}
 }
 
-static int svcmp(const struct sv *x, const struct sv *y)
+int ver_sv_cmp(const struct ver_sv *x, const struct ver_sv *y)
 {
 	for (int k = 0; k < 3; k++) {
 		int r = ver_numcmp(x->num[k], x->numlen[k], y->num[k], y->numlen[k]);
@@ -206,18 +199,18 @@ static int svcmp(const struct sv *x, const struct sv *y)
 
 int ver_semver_cmp(int *out, const char *a, size_t alen, const char *b, size_t blen, unsigned flags)
 {
-	struct sv x, y;
+	struct ver_sv x, y;
 	int err;
 	(void)flags;
 	if ((err = parse_node(&x, a, alen)) < 0 || (err = parse_node(&y, b, blen)) < 0)
 		return err;
-	*out = svcmp(&x, &y);
+	*out = ver_sv_cmp(&x, &y);
 	return 0;
 }
 
 int ver_go_cmp(int *out, const char *a, size_t alen, const char *b, size_t blen, unsigned flags)
 {
-	struct sv x, y;
+	struct ver_sv x, y;
 	bool lenient = flags & AWP_VERSION_LENIENT;
 	int ea = parse_go(&x, a, alen);
 	if (ea < 0 && !lenient)
@@ -230,6 +223,6 @@ int ver_go_cmp(int *out, const char *a, size_t alen, const char *b, size_t blen,
 		*out = (ea == 0) - (eb == 0);
 		return 0;
 	}
-	*out = svcmp(&x, &y);
+	*out = ver_sv_cmp(&x, &y);
 	return 0;
 }

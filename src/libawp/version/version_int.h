@@ -23,6 +23,15 @@
  * take one heap array (a version has at most 2 items per byte). */
 #define AWP_MAX_MAVEN_STACK_ITEMS 64
 
+/* node-semver's MAX_LENGTH: a longer version string is invalid there. */
+#define AWP_MAX_SEMVER_NODE_LEN 256
+/* Matcher steps for one npm range or version (real ranges take a few
+ * thousand; node-semver's expressions are quadratic on some inputs). */
+#define AWP_MAX_SEMVER_RANGE_STEPS 20000000ul
+/* Bytes of rewritten text held while parsing one npm range (a 1 KiB range
+ * grows to a few KiB at most). */
+#define AWP_MAX_SEMVER_RANGE_MEM (1u << 20)
+
 typedef int (*ver_cmp_fn)(int *out, const char *a, size_t alen, const char *b, size_t blen,
 			  unsigned flags);
 
@@ -36,6 +45,19 @@ int ver_maven_cmp(int *out, const char *a, size_t alen, const char *b, size_t bl
 int ver_gem_cmp(int *out, const char *a, size_t alen, const char *b, size_t blen, unsigned flags);
 int ver_nuget_cmp(int *out, const char *a, size_t alen, const char *b, size_t blen, unsigned flags);
 int ver_composer_cmp(int *out, const char *a, size_t alen, const char *b, size_t blen, unsigned flags);
+
+/* A parsed SemVer version: pointers into the string it came from. Ordered
+ * by ver_sv_cmp() (semver.c): MAJOR.MINOR.PATCH by value, then no prerelease
+ * above a prerelease, then prerelease identifiers (numeric by value, below
+ * alphanumeric ones, which compare byte-wise). Build metadata is not kept. */
+struct ver_sv {
+	const char *num[3];
+	size_t numlen[3];
+	const char *pre; /* identifiers without the leading '-', NULL if none */
+	size_t prelen;
+};
+
+int ver_sv_cmp(const struct ver_sv *x, const struct ver_sv *y);
 
 /* Record an invalid version: "<scheme> version '<v>': <why>" (v shown up to 200 bytes). */
 int ver_invalid(const char *scheme, const char *v, size_t len, const char *why);

@@ -6,6 +6,10 @@
  * SQLite's backup API and renames it over db_path only after COMMIT, so a
  * crash, a corrupt input or a full disk leaves the old database as it was.
  *
+ * Provenance: awp_vulndb_import_ext() also writes the `source` rows given by
+ * `awp db update` (URL, ETag, Last-Modified, times) into the same temporary
+ * copy, so data and its provenance are replaced together.
+ *
  * Validation: a record must have a string `id` and `modified`; each
  * affected[] item must name package.ecosystem and package.name; anything else
  * is rejected with a warning naming the file (and zip member), and the rest of
@@ -443,9 +447,60 @@ static void mkdir_parents(const char *path)
 	free(dir);
 }
 
+static int put_sources(sqlite3 *db, const char *tmp, const awp_vulndb_source *src, size_t n)
+{
+	static const char sql[] =
+		"INSERT INTO source(ecosystem, url, etag, last_modified, fetched_at, checked_at, size)"
+		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(ecosystem) DO UPDATE SET"
+		" url = excluded.url, etag = excluded.etag, last_modified = excluded.last_modified,"
+		" fetched_at = CASE WHEN excluded.fetched_at > 0 THEN excluded.fetched_at ELSE source.fetched_at END,"
+		" checked_at = excluded.checked_at,"
+		" size = CASE WHEN excluded.size > 0 THEN excluded.size ELSE source.size END";
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return awp_vulndb_sqlerr(db, tmp, "preparing source rows");
+	int err = 0;
+	for (size_t i = 0; i < n && err == 0; i++) {
+		const awp_vulndb_source *s = &src[i];
+		if (!s->ecosystem || !s->url) {
+			err = awp_error_set(AWP_EINVAL, "advisory database %s: source row without ecosystem or url", tmp);
+			break;
+		}
+		sqlite3_bind_text(st, 1, s->ecosystem, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, s->url, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, s->etag ? s->etag : "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, s->last_modified ? s->last_modified : "", -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 5, s->fetched_at);
+		sqlite3_bind_int64(st, 6, s->checked_at);
+		sqlite3_bind_int64(st, 7, (sqlite3_int64)s->size);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			err = awp_vulndb_sqlerr(db, tmp, "storing source rows");
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return err;
+}
+
 AWP_EXTERN int awp_vulndb_import(const char *db_path, const char *const *inputs, size_t n, awp_vulndb_warn_cb warn,
 				 void *payload, awp_vulndb_import_stats *stats)
 {
+	awp_vulndb_import_options o = AWP_VULNDB_IMPORT_OPTIONS_INIT;
+	o.warn = warn;
+	o.payload = payload;
+	return awp_vulndb_import_ext(db_path, inputs, n, &o, stats);
+}
+
+AWP_EXTERN int awp_vulndb_import_ext(const char *db_path, const char *const *inputs, size_t n,
+				     const awp_vulndb_import_options *opts, awp_vulndb_import_stats *stats)
+{
+	static const awp_vulndb_import_options dflt = AWP_VULNDB_IMPORT_OPTIONS_INIT;
+	if (!opts)
+		opts = &dflt;
+	if (opts->version != AWP_VULNDB_IMPORT_OPTIONS_VERSION)
+		return awp_error_set(AWP_EINVAL, "advisory database %s: unknown import options version %u", db_path,
+				     opts->version);
+	awp_vulndb_warn_cb warn = opts->warn;
+	void *payload = opts->payload;
 	awp_vulndb_import_stats local;
 	if (!stats)
 		stats = &local;
@@ -468,20 +523,23 @@ AWP_EXTERN int awp_vulndb_import(const char *db_path, const char *const *inputs,
 		goto done;
 	for (size_t i = 0; i < n && err == 0; i++)
 		err = import_path(&im, inputs[i], 0);
-	if (err < 0)
+	if (err < 0 || (err = put_sources(im.db, tmp, opts->sources, opts->n_sources)) < 0)
 		goto done;
-	char when[32];
-	snprintf(when, sizeof when, "%lld", (long long)time(NULL));
-	sqlite3_stmt *st = NULL;
-	/* built_at is the age of the advisories: importing only KEV/EPSS data
-	 * must not make old advisories look fresh. */
-	if (sqlite3_prepare_v2(im.db, stats->files ? "INSERT OR REPLACE INTO meta VALUES('built_at', ?1)"
-						   : "INSERT OR IGNORE INTO meta VALUES('built_at', ?1)",
-			       -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, when, -1, SQLITE_STATIC);
-		sqlite3_step(st);
+	/* built_at says when advisories last came in: a provenance-only change
+	 * keeps it, and importing only KEV/EPSS data must not make old
+	 * advisories look fresh (it is set only if absent). */
+	if (n > 0) {
+		char when[32];
+		snprintf(when, sizeof when, "%lld", (long long)time(NULL));
+		sqlite3_stmt *st = NULL;
+		if (sqlite3_prepare_v2(im.db, stats->files ? "INSERT OR REPLACE INTO meta VALUES('built_at', ?1)"
+							   : "INSERT OR IGNORE INTO meta VALUES('built_at', ?1)",
+				       -1, &st, NULL) == SQLITE_OK) {
+			sqlite3_bind_text(st, 1, when, -1, SQLITE_STATIC);
+			sqlite3_step(st);
+		}
+		sqlite3_finalize(st);
 	}
-	sqlite3_finalize(st);
 	finalize(&im);
 	im.get = im.del_aff = im.del_adv = im.put_adv = im.put_aff = NULL;
 	if (sqlite3_exec(im.db, "COMMIT; ANALYZE", NULL, NULL, NULL) != SQLITE_OK) {

@@ -7,6 +7,9 @@
  *            severity, refs, db_specific)    JSON columns hold OSV's own JSON
  *   affected(advisory, ecosystem, name, name_key, item)
  *            item = the OSV affected[] element; index (ecosystem, name_key)
+ *   source(ecosystem PRIMARY KEY, url, etag, last_modified, fetched_at,
+ *          checked_at, size)        where each ecosystem's export came from
+ *            (written by `awp db update`; absent in databases made before it)
  *   kev(cve PRIMARY KEY, date_added, ransomware)   CISA KEV catalog (kev.c)
  *   epss(cve PRIMARY KEY, epss, percentile)        FIRST EPSS scores (epss.c)
  *   meta keys kev_count, kev_catalog_version, kev_date_released, epss_count,
@@ -29,6 +32,7 @@ struct awp_vulndb {
 	sqlite3_stmt *lookup;
 	sqlite3_stmt *kev, *epss;   /* NULL when the tables are absent */
 	int64_t built_at;
+	int64_t fresh_at;
 };
 
 int awp_vulndb_sqlerr(sqlite3 *db, const char *path, const char *what)
@@ -47,6 +51,10 @@ int awp_vulndb_schema(sqlite3 *db, const char *path)
 		" name TEXT NOT NULL, name_key TEXT NOT NULL, item TEXT NOT NULL);"
 		"CREATE INDEX IF NOT EXISTS affected_pkg ON affected(ecosystem, name_key);"
 		"CREATE INDEX IF NOT EXISTS affected_adv ON affected(advisory);"
+		"CREATE TABLE IF NOT EXISTS source(ecosystem TEXT PRIMARY KEY, url TEXT NOT NULL,"
+		" etag TEXT NOT NULL DEFAULT '', last_modified TEXT NOT NULL DEFAULT '',"
+		" fetched_at INTEGER NOT NULL DEFAULT 0, checked_at INTEGER NOT NULL DEFAULT 0,"
+		" size INTEGER NOT NULL DEFAULT 0);"
 		"CREATE TABLE IF NOT EXISTS kev(cve TEXT PRIMARY KEY, date_added TEXT, ransomware INTEGER);"
 		"CREATE TABLE IF NOT EXISTS epss(cve TEXT PRIMARY KEY, epss REAL, percentile REAL);"
 		"INSERT OR IGNORE INTO meta VALUES('schema_version', '" AWP_VULNDB_SCHEMA_VERSION "');";
@@ -123,6 +131,13 @@ AWP_EXTERN int awp_vulndb_open(awp_vulndb **out, const char *path)
 	if (sqlite3_step(st) == SQLITE_ROW)
 		v->built_at = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
+	st = NULL;
+	v->fresh_at = v->built_at;
+	/* The source table is absent in databases made before `awp db update`. */
+	if (sqlite3_prepare_v2(v->db, "SELECT max(checked_at) FROM source", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > v->fresh_at)
+		v->fresh_at = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
 	if (sqlite3_prepare_v2(v->db,
 			       "SELECT a.id, a.modified, a.published, a.summary, f.ecosystem, f.name, a.aliases,"
 			       " a.severity, a.refs, f.item, a.db_specific FROM affected f JOIN advisory a"
@@ -160,10 +175,40 @@ AWP_EXTERN int64_t awp_vulndb_built_at(const awp_vulndb *v)
 	return v->built_at;
 }
 
+AWP_EXTERN int64_t awp_vulndb_fresh_at(const awp_vulndb *v)
+{
+	return v->fresh_at;
+}
+
 static const char *col(sqlite3_stmt *st, int i)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
 	return t ? (const char *)t : "";
+}
+
+AWP_EXTERN int awp_vulndb_sources(awp_vulndb *v, awp_vulndb_source_cb cb, void *payload)
+{
+	sqlite3_stmt *st = NULL;
+	/* Databases made before `awp db update` have no source table: no rows. */
+	if (sqlite3_prepare_v2(v->db,
+			       "SELECT ecosystem, url, etag, last_modified, fetched_at, checked_at, size FROM source"
+			       " ORDER BY ecosystem",
+			       -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	int rc, err = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		awp_vulndb_source s = {
+			.ecosystem = col(st, 0), .url = col(st, 1), .etag = col(st, 2), .last_modified = col(st, 3),
+			.fetched_at = sqlite3_column_int64(st, 4), .checked_at = sqlite3_column_int64(st, 5),
+			.size = (uint64_t)sqlite3_column_int64(st, 6),
+		};
+		if ((err = cb(&s, payload)) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		err = awp_vulndb_sqlerr(v->db, v->path, "reading sources");
+	sqlite3_finalize(st);
+	return err < 0 ? err : 0;
 }
 
 AWP_EXTERN int awp_vulndb_lookup(awp_vulndb *v, const char *ecosystem, const char *name, awp_vulndb_entry_cb cb,

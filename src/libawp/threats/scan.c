@@ -1,0 +1,740 @@
+/*
+ * threats/scan.c - walk a filesystem once and look at every regular file:
+ *
+ *  - read it once, in blocks of at most ctx->block bytes; the same bytes
+ *    feed the digests (MD5/SHA-1/SHA-256, only those needed: the package
+ *    database's digest for this file, and those the hash lists use when the
+ *    file is an executable or script), YARA, the IOC line search and the
+ *    archive reader;
+ *  - a file that fits in one block is scanned in one yr_scanner_scan_mem
+ *    call (lines of matches are known); a larger one block by block, each
+ *    block starting with the last AWP_BLOCK_OVERLAP bytes of the one before
+ *    so a string up to that length across a boundary is still found.
+ *    Trade-off (docs/threats.md): in a multi-block file a rule sees one
+ *    block at a time, so conditions that combine strings further apart
+ *    than a block, use `filesize`, or read at absolute offsets (uint32(0)
+ *    outside block 0) can miss; strings longer than the overlap across a
+ *    boundary too. Memory stays at one block whatever the file size;
+ *  - package digests: dpkg md5sums, rpm and apk digests; dpkg conffiles
+ *    (the status file's Conffiles: list) and rpm/apk files under /etc/
+ *    (rpm %config, apk protected paths) are skipped: administrators edit
+ *    them, which is configuration, not tampering; their content is still
+ *    scanned for IOCs and rules;
+ *  - persistence: non-empty /etc/ld.so.preload, SUID/SGID files no package
+ *    owns, executables in /tmp, /var/tmp, /dev/shm, authorized_keys forced
+ *    commands, /etc/hosts entries pointing well-known domains elsewhere.
+ *
+ * usrmerge: Debian 12 packages list /bin/x while the file is at /usr/bin/x
+ * (/bin is a symlink, which the walker does not follow): ownership is
+ * looked up under both names.
+ */
+#include "threats/threats_int.h"
+
+#include "util/error.h"
+#include "util/mem.h"
+#include "util/sha256.h"
+
+#include <awp/vulndb.h>
+#include <awp/walk.h>
+
+#include <openssl/evp.h>
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct awp_digests {
+	EVP_MD_CTX *md5, *sha1, *sha256;
+	int on_md5, on_sha1, on_sha256;
+};
+
+static void digests_free(awp_digests *d)
+{
+	if (!d)
+		return;
+	EVP_MD_CTX_free(d->md5);
+	EVP_MD_CTX_free(d->sha1);
+	EVP_MD_CTX_free(d->sha256);
+	free(d);
+}
+
+static int digests_new(awp_digests **out)
+{
+	awp_digests *d = awp_calloc(1, sizeof(*d));
+	if (!d)
+		return AWP_ENOMEM;
+	d->md5 = EVP_MD_CTX_new();
+	d->sha1 = EVP_MD_CTX_new();
+	d->sha256 = EVP_MD_CTX_new();
+	if (!d->md5 || !d->sha1 || !d->sha256) {
+		digests_free(d);
+		return awp_error_set(AWP_ENOMEM, "out of memory (digest contexts)");
+	}
+	*out = d;
+	return 0;
+}
+
+static void digests_start(awp_digests *d, int md5, int sha1, int sha256)
+{
+	d->on_md5 = md5 && EVP_DigestInit_ex(d->md5, EVP_md5(), NULL) == 1;
+	d->on_sha1 = sha1 && EVP_DigestInit_ex(d->sha1, EVP_sha1(), NULL) == 1;
+	d->on_sha256 = sha256 && EVP_DigestInit_ex(d->sha256, EVP_sha256(), NULL) == 1;
+}
+
+static void digests_update(awp_digests *d, const void *p, size_t n)
+{
+	if (d->on_md5)
+		EVP_DigestUpdate(d->md5, p, n);
+	if (d->on_sha1)
+		EVP_DigestUpdate(d->sha1, p, n);
+	if (d->on_sha256)
+		EVP_DigestUpdate(d->sha256, p, n);
+}
+
+typedef struct hexes {
+	char md5[33], sha1[41], sha256[65];
+} hexes;
+
+static void digests_final(awp_digests *d, hexes *h)
+{
+	uint8_t out[EVP_MAX_MD_SIZE];
+	unsigned n;
+	h->md5[0] = h->sha1[0] = h->sha256[0] = 0;
+	if (d->on_md5 && EVP_DigestFinal_ex(d->md5, out, &n) == 1)
+		awp_hex(out, 16, h->md5);
+	if (d->on_sha1 && EVP_DigestFinal_ex(d->sha1, out, &n) == 1)
+		awp_hex(out, 20, h->sha1);
+	if (d->on_sha256 && EVP_DigestFinal_ex(d->sha256, out, &n) == 1)
+		awp_hex(out, 32, h->sha256);
+	d->on_md5 = d->on_sha1 = d->on_sha256 = 0;
+}
+
+static int is_script_or_elf(const uint8_t *b, size_t n)
+{
+	return (n >= 4 && !memcmp(b, "\x7f" "ELF", 4)) || (n >= 2 && b[0] == '#' && b[1] == '!');
+}
+
+static int starts(const char *s, const char *p)
+{
+	return strncmp(s, p, strlen(p)) == 0;
+}
+
+/* ---- findings helpers ---- */
+
+static int hash_hits(scan_ctx *c, const char *path, const hexes *h)
+{
+	const char *const vals[] = {h->sha256, h->sha1, h->md5};
+	for (size_t i = 0; i < 3; i++) {
+		if (!vals[i][0])
+			continue;
+		const list_entry *e = awp_lists_hash(&c->db->lists, vals[i]);
+		if (!e)
+			continue;
+		char desc[512], ev[128];
+		snprintf(desc, sizeof desc, "file hash is on a blocklist%s%s", e->name[0] ? ": " : "", e->name);
+		snprintf(ev, sizeof ev, "%s:%s", i == 0 ? "sha256" : i == 1 ? "sha1" : "md5", vals[i]);
+		return awp_report_add(c->r, AWP_THREAT_HASH, AWP_SEV_HIGH, e->name[0] ? e->name : e->value, e->where, path, 0,
+				      ev, desc, "Remove or quarantine the file and find out how it got there.", "");
+	}
+	return 0;
+}
+
+int awp_scan_hash_buf(scan_ctx *c, const char *path, const uint8_t *buf, size_t len)
+{
+	const awp_lists *l = &c->db->lists;
+	if (!l->nhashes)
+		return 0;
+	digests_start(c->dg, l->has_md5, l->has_sha1, l->has_sha256);
+	digests_update(c->dg, buf, len);
+	hexes h;
+	digests_final(c->dg, &h);
+	c->r->stats.hashed++;
+	return hash_hits(c, path, &h);
+}
+
+typedef struct yara_cb_ctx {
+	scan_ctx *c;
+	const char *path;
+	const uint8_t *buf;
+	size_t len;
+	int whole;
+} yara_cb_ctx;
+
+static int yara_hit(const rule_hit *h, void *payload)
+{
+	yara_cb_ctx *y = payload;
+	scan_ctx *c = y->c;
+	for (size_t i = 0; i < c->nseen; i++)
+		if (c->seen_rules[i] == h->rule)
+			return 0;
+	if (c->nseen >= AWP_MAX_THREATS_PER_FILE)
+		return 0;
+	c->seen_rules[c->nseen++] = h->rule;
+	unsigned long line = 0;
+	char ev[AWP_MAX_EVIDENCE + 8];
+	ev[0] = 0;
+	if (h->offset >= 0 && (size_t)h->offset < y->len && y->whole) {
+		/* Text file: the line of the first match is the evidence. */
+		size_t off = (size_t)h->offset;
+		const uint8_t *ls = y->buf + off;
+		line = 1;
+		for (size_t i = 0; i < off; i++)
+			line += y->buf[i] == '\n';
+		while (ls > y->buf && ls[-1] != '\n')
+			ls--;
+		const uint8_t *le = memchr(y->buf + off, '\n', y->len - off);
+		size_t ll = le ? (size_t)(le - ls) : (size_t)(y->buf + y->len - ls);
+		if (memchr(y->buf, 0, y->len < 8192 ? y->len : 8192))
+			line = 0; /* binary: lines mean nothing */
+		if (line)
+			awp_evidence(ev, sizeof ev, ls, ll);
+	}
+	if (!ev[0] && h->data)
+		awp_evidence(ev, sizeof ev, h->data, h->data_len);
+	awp_threat_kind kind = !strcmp(h->kind, "persistence") ? AWP_THREAT_PERSISTENCE : AWP_THREAT_MALWARE;
+	return awp_report_add(c->r, kind, awp_severity_parse(h->severity, AWP_SEV_HIGH), h->rule, h->ns, y->path, line, ev,
+			      h->description[0] ? h->description : h->rule,
+			      h->remediation[0] ? h->remediation : "Investigate the file; remove it if it is malicious.", "");
+}
+
+int awp_scan_yara(scan_ctx *c, const char *path, const uint8_t *buf, size_t len, int whole)
+{
+	yara_cb_ctx y = {c, path, buf, len, whole};
+	c->r->stats.yara_scans++;
+	int err = awp_rules_scan(c->scanner, path, buf, len, yara_hit, &y);
+	if (err == AWP_ELIMIT)
+		return awp_report_add(c->r, AWP_THREAT_SCAN_LIMIT, AWP_SEV_LOW, "yara-limit", "awp", path, 0, awp_error_last(),
+				      "not fully scanned: the YARA scan stopped at a limit (time or match count)",
+				      "Scan this file separately with a longer timeout.", "");
+	return err;
+}
+
+int awp_scan_entry(scan_ctx *c, const char *path, const uint8_t *buf, size_t len, int exec, unsigned depth)
+{
+	size_t saved = c->nseen;
+	c->nseen = 0;
+	int err = awp_scan_yara(c, path, buf, len, 1);
+	c->nseen = saved;
+	if (err >= 0 && (exec || is_script_or_elf(buf, len)))
+		err = awp_scan_hash_buf(c, path, buf, len);
+	if (err >= 0 && c->archives && awp_archive_magic(buf, len)) {
+		if (depth >= c->archive_depth)
+			err = awp_report_add(c->r, AWP_THREAT_SCAN_LIMIT, AWP_SEV_LOW, "archive-depth", "awp", path, 0, "",
+					     "not fully scanned: archive nested deeper than the depth limit",
+					     "Extract the archive and scan its contents.", "");
+		else
+			err = awp_scan_archive_mem(c, path, buf, len, depth + 1);
+	}
+	return err;
+}
+
+/* ---- places where IOCs matter ---- */
+
+static const char *ioc_place(const char *p)
+{
+	static const struct {
+		const char *prefix;
+		const char *what;
+	} places[] = {
+		{"/etc/crontab", "cron"}, {"/etc/cron.", "cron"}, {"/etc/anacrontab", "cron"},
+		{"/var/spool/cron/", "cron"}, {"/etc/systemd/", "systemd unit"}, {"/lib/systemd/system/", "systemd unit"},
+		{"/usr/lib/systemd/system/", "systemd unit"}, {"/lib/systemd/user/", "systemd unit"},
+		{"/usr/lib/systemd/user/", "systemd unit"}, {"/etc/init.d/", "init script"}, {"/etc/rc", "rc script"},
+		{"/etc/profile", "shell profile"}, {"/etc/bash.bashrc", "shell rc"}, {"/etc/bashrc", "shell rc"},
+		{"/etc/environment", "environment"}, {"/etc/update-motd.d/", "motd script"},
+		{"/etc/ld.so.preload", "ld.so.preload"}, {"/etc/nginx/", "web server config"},
+		{"/etc/apache2/", "web server config"}, {"/etc/httpd/", "web server config"},
+		{"/etc/squid/", "proxy config"}, {"/etc/ssh/sshd_config", "sshd config"},
+	};
+	if (!strcmp(p, "/etc/hosts"))
+		return "hosts file";
+	if (!strcmp(p, "/etc/resolv.conf"))
+		return "resolver config";
+	for (size_t i = 0; i < sizeof(places) / sizeof(places[0]); i++)
+		if (starts(p, places[i].prefix))
+			return places[i].what;
+	/* Home directories: shell rc files and authorized_keys. */
+	const char *home = NULL;
+	if (starts(p, "/root/"))
+		home = p + 6;
+	else if (starts(p, "/home/") && strchr(p + 6, '/'))
+		home = strchr(p + 6, '/') + 1;
+	if (!home)
+		return NULL;
+	static const char *const rc[] = {".bashrc", ".profile", ".bash_profile", ".bash_login", ".bash_logout",
+					 ".zshrc", ".zprofile", ".cshrc", ".tcshrc"};
+	for (size_t i = 0; i < sizeof(rc) / sizeof(rc[0]); i++)
+		if (!strcmp(home, rc[i]))
+			return "shell rc";
+	if (starts(home, ".ssh/authorized_keys"))
+		return "authorized_keys";
+	return NULL;
+}
+
+typedef struct ioc_line_ctx {
+	scan_ctx *c;
+	const char *path, *place;
+	unsigned long line;
+	const char *text;
+	size_t len;
+} ioc_line_ctx;
+
+static const char *ioc_type_name(ioc_type t)
+{
+	switch (t) {
+	case IOC_DOMAIN: return "domain";
+	case IOC_IPV4: case IOC_IPV6: return "IP address";
+	case IOC_CIDR4: case IOC_CIDR6: return "network";
+	default: return "URL";
+	}
+}
+
+static int ioc_hit(const list_entry *e, void *payload)
+{
+	ioc_line_ctx *x = payload;
+	char ev[AWP_MAX_EVIDENCE + 8], desc[600];
+	awp_evidence(ev, sizeof ev, x->text, x->len);
+	snprintf(desc, sizeof desc, "known-bad %s %s%s%s%s in a %s", ioc_type_name(e->type), e->value,
+		 e->name[0] ? " (" : "", e->name, e->name[0] ? ")" : "", x->place);
+	return awp_report_add(x->c->r, AWP_THREAT_IOC, AWP_SEV_HIGH, e->value, e->where, x->path, x->line, ev, desc,
+			      "Remove the entry, find out who added it and when, and check the host for the rest of the "
+			      "intrusion (downloaded payloads, new users, keys).", "");
+}
+
+static int is_blocking_ip(const char *ip)
+{
+	return !strcmp(ip, "0.0.0.0") || starts(ip, "127.") || !strcmp(ip, "::1") || !strcmp(ip, "::") ||
+	       !strcmp(ip, "0:0:0:0:0:0:0:0") || !strcmp(ip, "0:0:0:0:0:0:0:1");
+}
+
+/* /etc/hosts: "IP name..." pointing a well-known domain elsewhere. */
+static int hosts_line(scan_ctx *c, const char *path, unsigned long lineno, const char *s, size_t n)
+{
+	char buf[1024];
+	if (n >= sizeof buf)
+		n = sizeof buf - 1;
+	memcpy(buf, s, n);
+	buf[n] = 0;
+	char *hash = strchr(buf, '#');
+	if (hash)
+		*hash = 0;
+	char *save = NULL, *ip = strtok_r(buf, " \t\r", &save);
+	uint8_t a[16];
+	if (!ip || (inet_pton(AF_INET, ip, a) != 1 && inet_pton(AF_INET6, ip, a) != 1) || is_blocking_ip(ip))
+		return 0;
+	for (char *name = strtok_r(NULL, " \t\r", &save); name; name = strtok_r(NULL, " \t\r", &save)) {
+		for (char *p = name; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+		if (!awp_lists_wellknown(&c->db->lists, name))
+			continue;
+		char ev[AWP_MAX_EVIDENCE + 8], desc[512];
+		awp_evidence(ev, sizeof ev, s, n);
+		snprintf(desc, sizeof desc, "hosts entry points the well-known domain %s at %s", name, ip);
+		return awp_report_add(c->r, AWP_THREAT_PERSISTENCE, AWP_SEV_HIGH, "hosts-hijack", "awp", path, lineno, ev,
+				      desc,
+				      "Remove the entry unless it is a deliberate, documented override: it silently "
+				      "redirects downloads, updates or sign-in for that domain.",
+				      "");
+	}
+	return 0;
+}
+
+static int authorized_keys_line(scan_ctx *c, const char *path, unsigned long lineno, const char *s, size_t n)
+{
+	while (n && (*s == ' ' || *s == '\t'))
+		s++, n--;
+	if (!n || *s == '#')
+		return 0;
+	static const char *const keytypes[] = {"ssh-", "ecdsa-", "sk-"};
+	for (size_t i = 0; i < 3; i++)
+		if (n >= strlen(keytypes[i]) && !strncmp(s, keytypes[i], strlen(keytypes[i])))
+			return 0;
+	/* Options come first: look for command="..." among them. */
+	if (!memmem(s, n, "command=\"", 9))
+		return 0;
+	char ev[AWP_MAX_EVIDENCE + 8];
+	awp_evidence(ev, sizeof ev, s, n);
+	return awp_report_add(c->r, AWP_THREAT_PERSISTENCE, AWP_SEV_MEDIUM, "ssh-forced-command", "awp", path, lineno, ev,
+			      "authorized_keys entry with a forced command: whoever holds this key runs that command "
+			      "on every login",
+			      "Check that the key and its command are expected (backup or git users); remove it otherwise.",
+			      "");
+}
+
+/* Search a config file's lines for IOCs and its own checks. */
+static int scan_config(scan_ctx *c, const char *path, const char *place, const uint8_t *buf, size_t len)
+{
+	const char *text = (const char *)buf;
+	unsigned long lineno = 0;
+	size_t pos = 0;
+	int err = 0;
+	int hosts = !strcmp(path, "/etc/hosts"), keys = !strcmp(place, "authorized_keys");
+	int preload = !strcmp(path, "/etc/ld.so.preload");
+	c->r->stats.ioc_files++;
+	while (pos < len && err >= 0) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
+		const char *s = text + pos;
+		pos += n + (nl ? 1 : 0);
+		lineno++;
+		size_t scan = n < AWP_MAX_LINE_SCAN ? n : AWP_MAX_LINE_SCAN;
+		ioc_line_ctx x = {c, path, place, lineno, s, n};
+		if ((err = awp_lists_match_line(&c->db->lists, s, scan, ioc_hit, &x)) < 0)
+			break;
+		if (hosts)
+			err = hosts_line(c, path, lineno, s, scan);
+		else if (keys)
+			err = authorized_keys_line(c, path, lineno, s, scan);
+		else if (preload) {
+			size_t k = 0;
+			while (k < scan && isspace((unsigned char)s[k]))
+				k++;
+			if (k < scan && s[k] != '#') {
+				char ev[AWP_MAX_EVIDENCE + 8];
+				awp_evidence(ev, sizeof ev, s, scan);
+				err = awp_report_add(c->r, AWP_THREAT_PERSISTENCE, AWP_SEV_HIGH, "ld-so-preload", "awp", path,
+						     lineno, ev,
+						     "/etc/ld.so.preload loads a library into every process: the usual "
+						     "hiding place of user-land rootkits",
+						     "Check the listed library; if nothing legitimate needs it, empty the file "
+						     "and investigate the library.",
+						     "");
+			}
+		}
+	}
+	return err;
+}
+
+/* ---- ownership ---- */
+
+static long owner_of(const scan_ctx *c, const char *path, const char **digest)
+{
+	*digest = "";
+	if (!c->inv)
+		return -1;
+	long o = awp_inventory_owner(c->inv, path, digest);
+	if (o >= 0)
+		return o;
+	static const char *const merged[] = {"/usr/bin/", "/usr/sbin/", "/usr/lib/", "/usr/lib32/", "/usr/lib64/",
+					     "/usr/libx32/"};
+	for (size_t i = 0; i < sizeof(merged) / sizeof(merged[0]); i++)
+		if (starts(path, merged[i]))
+			return awp_inventory_owner(c->inv, path + 4, digest);
+	if (starts(path, "/bin/") || starts(path, "/sbin/") || starts(path, "/lib")) {
+		char alt[4200];
+		snprintf(alt, sizeof alt, "/usr%s", path);
+		return awp_inventory_owner(c->inv, alt, digest);
+	}
+	return -1;
+}
+
+static const char *pkg_label(const scan_ctx *c, long owner, char *buf, size_t cap)
+{
+	const awp_package *p = owner >= 0 ? awp_inventory_get(c->inv, (size_t)owner) : NULL;
+	if (!p)
+		return "";
+	snprintf(buf, cap, "%s %s", p->name, p->version);
+	return buf;
+}
+
+/* ---- one file ---- */
+
+static int read_full(awp_file *f, uint8_t *buf, size_t len, uint64_t off, size_t *got)
+{
+	size_t have = 0;
+	while (have < len) {
+		size_t n = 0;
+		int err = awp_file_read(f, buf + have, len - have, off + have, &n);
+		if (err < 0)
+			return err;
+		if (n == 0)
+			break;
+		have += n;
+	}
+	*got = have;
+	return 0;
+}
+
+static int tmp_dir(const char *p)
+{
+	return starts(p, "/tmp/") || starts(p, "/var/tmp/") || starts(p, "/dev/shm/");
+}
+
+static int process_file(scan_ctx *c, const awp_walk_entry *e)
+{
+	const char *path = e->path;
+	const awp_lists *l = &c->db->lists;
+	awp_file *f = NULL;
+	char pkgbuf[512];
+	int err = awp_file_open(&f, c->fs, e->st.ino);
+	if (err < 0)
+		return awp_report_warn(c->r, "%s: %s", path, awp_error_last());
+	uint64_t size = awp_file_size(f);
+	const char *digest = "";
+	long owner = owner_of(c, path, &digest);
+	size_t dummy;
+	int check = c->tampering && digest[0] && !awp_strmap_get(&c->conffiles, path, &dummy);
+	if (check && starts(path, "/etc/")) {
+		/* rpm marks /etc files %config and apk protects /etc: edited
+		 * configuration, not tampering (dpkg's exact list is used above). */
+		const awp_package *p = awp_inventory_get(c->inv, (size_t)owner);
+		if (p && (!strcmp(p->type, "rpm") || !strcmp(p->type, "apk")))
+			check = 0;
+	}
+	int want_md5 = check && starts(digest, "md5:"), want_sha1 = check && starts(digest, "sha1:");
+	int want_sha256 = check && starts(digest, "sha256:");
+	int exec_bit = (e->st.mode & 0111) != 0;
+	const char *place = ioc_place(path);
+	int yara = size <= c->max_file_size;
+	int whole = size <= c->block;
+	size_t overlap = 0, got = 0;
+	uint64_t off = 0;
+	int hashing = 0, magic = 0, first = 1;
+	uint8_t head[512];
+	size_t headlen = 0;
+	c->nseen = 0;
+	c->r->stats.files++;
+	if (whole && size > c->bufcap) {
+		err = AWP_EINVAL; /* buffer is allocated at block size: cannot happen */
+		goto done;
+	}
+	for (;;) {
+		size_t want = whole ? (size_t)size : c->block - overlap;
+		if ((err = read_full(f, c->buf + overlap, want, off, &got)) < 0) {
+			err = awp_report_warn(c->r, "%s: %s", path, awp_error_last());
+			goto done;
+		}
+		if (first) {
+			headlen = got < sizeof head ? got : sizeof head;
+			memcpy(head, c->buf, headlen);
+			magic = is_script_or_elf(c->buf, got);
+			hashing = l->nhashes && (exec_bit || magic);
+			digests_start(c->dg, want_md5 || (hashing && l->has_md5), want_sha1 || (hashing && l->has_sha1),
+				      want_sha256 || (hashing && l->has_sha256));
+			first = 0;
+		}
+		digests_update(c->dg, c->buf + overlap, got);
+		c->r->stats.bytes += got;
+		off += got;
+		/* A whole file is scanned after its digest check (below). */
+		if (yara && !whole && got && (err = awp_scan_yara(c, path, c->buf, overlap + got, 0)) < 0)
+			goto done;
+		if (whole || got < want)
+			break;
+		/* Next block starts with the tail of this one. */
+		size_t keep = AWP_BLOCK_OVERLAP < overlap + got ? AWP_BLOCK_OVERLAP : overlap + got;
+		memmove(c->buf, c->buf + overlap + got - keep, keep);
+		overlap = keep;
+	}
+	if (!yara && (err = awp_report_add(c->r, AWP_THREAT_SCAN_LIMIT, AWP_SEV_LOW, "file-size", "awp", path, 0, "",
+					   "not fully scanned: file larger than the YARA size limit (hashes and digest "
+					   "were still checked)",
+					   "Scan this file separately with a higher --max-file-size.", "")) < 0)
+		goto done;
+	hexes h;
+	digests_final(c->dg, &h);
+	if (hashing) {
+		c->r->stats.hashed++;
+		if ((err = hash_hits(c, path, &h)) < 0)
+			goto done;
+	}
+	int verified = 0;
+	if (check) {
+		const char *have = want_md5 ? h.md5 : want_sha1 ? h.sha1 : h.sha256;
+		const char *exp = strchr(digest, ':') + 1;
+		c->r->stats.digest_checked++;
+		verified = strcasecmp(have, exp) == 0;
+		if (!verified) {
+			char ev[300];
+			snprintf(ev, sizeof ev, "expected %s, found %.*s:%s", digest, (int)(strchr(digest, ':') - digest), digest,
+				 have);
+			if ((err = awp_report_add(c->r, AWP_THREAT_TAMPERING, AWP_SEV_HIGH, "package-digest-mismatch",
+						  awp_inventory_get(c->inv, (size_t)owner)->type, path, 0, ev,
+						  "file content differs from what its package installed",
+						  "Reinstall the package (apt-get install --reinstall / dnf reinstall / apk "
+						  "fix) and find out what changed the file: a replaced system binary is a "
+						  "classic backdoor.",
+						  pkg_label(c, owner, pkgbuf, sizeof pkgbuf))) < 0)
+				goto done;
+		}
+	}
+	/* A packaged file byte-identical to what its package installed (digest
+	 * verified above) is not YARA-scanned (nor opened as an archive) unless
+	 * scan_verified is set: rule
+	 * hits on distribution files are false positives, and a malicious
+	 * package is the MAL-/vulnerability feeds' job. Most of a system's
+	 * bytes are such files, so this is the main saving (docs/threats.md). */
+	if (yara && whole && (!verified || c->scan_verified)) {
+		if ((err = awp_scan_yara(c, path, c->buf, (size_t)size, 1)) < 0)
+			goto done;
+	} else if (verified && whole) {
+		c->r->stats.verified_skipped++;
+	}
+	if (tmp_dir(path) && (exec_bit || magic) &&
+	    (err = awp_report_add(c->r, AWP_THREAT_PERSISTENCE, AWP_SEV_MEDIUM, "exec-in-tmp", "awp", path, 0,
+				  magic ? (head[0] == '#' ? "script (#!)" : "ELF executable") : "executable mode bits",
+				  "executable or script in a world-writable temporary directory, where droppers stage "
+				  "payloads",
+				  "Find out what created it; remove it if nothing legitimate needs it.", "")) < 0)
+		goto done;
+	if (place && whole && size <= AWP_MAX_CONFIG_SIZE && (err = scan_config(c, path, place, c->buf, (size_t)size)) < 0)
+		goto done;
+	if (c->archives && (!verified || c->scan_verified) && awp_archive_magic(head, headlen)) {
+		/* c->buf still holds the whole file when it fit in one block. */
+		err = whole ? awp_scan_archive_mem(c, path, c->buf, (size_t)size, 1) : awp_scan_archive_file(c, path, f);
+	}
+done:
+	awp_file_free(f);
+	return err;
+}
+
+static int walk_cb(awp_fs *fs, const awp_walk_entry *e, void *payload)
+{
+	(void)fs;
+	scan_ctx *c = payload;
+	if (e->st.type != AWP_FT_REG)
+		return 0;
+	if (e->st.mode & 06000) {
+		const char *digest;
+		if (owner_of(c, e->path, &digest) < 0) {
+			char ev[64];
+			snprintf(ev, sizeof ev, "mode %04o uid %u", e->st.mode & 07777, e->st.uid);
+			int err = awp_report_add(c->r, AWP_THREAT_PERSISTENCE, AWP_SEV_HIGH, "suid-unowned", "awp", e->path, 0, ev,
+						 "SUID/SGID file that no package installed: a classic way to keep root",
+						 "Check where it came from; remove the SUID/SGID bit (chmod u-s,g-s) or the "
+						 "file unless it is expected.",
+						 "");
+			if (err < 0)
+				return err;
+		}
+	}
+	if (e->hardlink_repeat)
+		return 0;
+	return process_file(c, e);
+}
+
+static void walk_err(const char *path, int code, const char *message, void *payload)
+{
+	(void)code;
+	scan_ctx *c = payload;
+	awp_report_warn(c->r, "%s: %s", path, message);
+	awp_report_add(c->r, AWP_THREAT_SCAN_LIMIT, AWP_SEV_LOW, "unreadable", "awp", path, 0, message,
+		       "not scanned: could not be read", "Check the filesystem; scan the path separately.", "");
+}
+
+/* dpkg conffiles from /var/lib/dpkg/status ("Conffiles:" continuation lines). */
+static int load_conffiles(scan_ctx *c)
+{
+	char *data = NULL;
+	size_t len = 0;
+	if (awp_fs_read_file(c->fs, "/var/lib/dpkg/status", 256u << 20, &data, &len) < 0)
+		return 0;
+	int in = 0, err = 0;
+	for (char *save = NULL, *line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (!strncmp(line, "Conffiles:", 10)) {
+			in = 1;
+			continue;
+		}
+		if (line[0] != ' ') {
+			in = 0;
+			continue;
+		}
+		if (!in)
+			continue;
+		char *p = line + 1, *sp = strchr(p, ' ');
+		if (*p != '/' || !sp)
+			continue;
+		const char *k = awp_arena_strndup(&c->tmp, p, (size_t)(sp - p));
+		if (!k || awp_strmap_put(&c->conffiles, k, 1) < 0) {
+			err = AWP_ENOMEM;
+			break;
+		}
+	}
+	free(data);
+	return err;
+}
+
+static int vulndb_present(const char *path)
+{
+	struct stat st;
+	return path && path[0] && stat(path, &st) == 0;
+}
+
+AWP_EXTERN int awp_threats_scan(awp_threat_report **out, awp_fs *fs, const awp_threat_db *db,
+				const awp_threat_scan_options *opts)
+{
+	awp_threat_scan_options defaults = AWP_THREAT_SCAN_OPTIONS_INIT;
+	if (!opts)
+		opts = &defaults;
+	*out = NULL;
+	if (!fs || !db)
+		return awp_error_set(AWP_EINVAL, "threats: no filesystem or database");
+	scan_ctx c;
+	memset(&c, 0, sizeof c);
+	awp_inventory *own_inv = NULL;
+	int err = 0;
+	awp_threat_report *r = awp_calloc(1, sizeof(*r));
+	if (!r)
+		return AWP_ENOMEM;
+	c.fs = fs;
+	c.db = db;
+	c.r = r;
+	c.max_file_size = opts->max_file_size ? opts->max_file_size : AWP_DEF_MAX_FILE_SIZE;
+	c.timeout = opts->timeout_sec ? opts->timeout_sec : AWP_DEF_TIMEOUT;
+	c.block = opts->block_size ? opts->block_size : AWP_DEF_BLOCK;
+	if (c.block < AWP_MIN_BLOCK)
+		c.block = AWP_MIN_BLOCK;
+	c.archive_depth = opts->archive_depth ? opts->archive_depth : AWP_DEF_ARCHIVE_DEPTH;
+	c.archive_entries = opts->archive_entries ? opts->archive_entries : AWP_DEF_ARCHIVE_ENTRIES;
+	c.archive_inflated = opts->archive_inflated ? opts->archive_inflated : AWP_DEF_ARCHIVE_INFLATED;
+	c.archives = !opts->no_archives;
+	c.tampering = !opts->no_tampering;
+	c.scan_verified = opts->scan_verified;
+	const char *vdb = opts->vulndb_path ? opts->vulndb_path : awp_vulndb_default_path();
+	int use_vdb = vulndb_present(vdb);
+	if (opts->inventory) {
+		c.inv = opts->inventory;
+	} else {
+		awp_inventory_options io = AWP_INVENTORY_OPTIONS_INIT;
+		io.lang_packages = use_vdb;
+		if (awp_inventory_collect(&own_inv, fs, &io) < 0)
+			awp_report_warn(r, "inventory: %s (tampering and malicious-package checks skipped)", awp_error_last());
+		c.inv = own_inv;
+	}
+	c.bufcap = c.block;
+	if (!(c.buf = awp_malloc(c.bufcap + 1)) || (err = digests_new(&c.dg)) < 0 ||
+	    (err = awp_rules_scanner_new(&c.scanner, db->rules, c.timeout)) < 0 || (err = load_conffiles(&c)) < 0) {
+		if (!err)
+			err = AWP_ENOMEM;
+		goto done;
+	}
+	awp_walk_options wo = AWP_WALK_OPTIONS_INIT;
+	wo.on_error = walk_err;
+	wo.error_payload = &c;
+	if ((err = awp_fs_walk(fs, &wo, walk_cb, &c)) < 0)
+		goto done;
+	if (use_vdb && c.inv) {
+		r->stats.vulndb_used = 1;
+		if ((err = awp_threats_malpkg(r, c.inv, vdb)) < 0)
+			goto done;
+	}
+	if (r->truncated)
+		awp_report_warn(r, "more than %d threats: the rest were not recorded", AWP_MAX_THREATS);
+	awp_report_sort(r);
+done:
+	awp_rules_scanner_free(c.scanner);
+	digests_free(c.dg);
+	free(c.buf);
+	awp_strmap_free(&c.conffiles);
+	awp_arena_free(&c.tmp);
+	awp_inventory_free(own_inv);
+	if (err < 0) {
+		awp_threat_report_free(r);
+		return err;
+	}
+	*out = r;
+	return 0;
+}

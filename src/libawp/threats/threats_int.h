@@ -1,0 +1,212 @@
+/*
+ * threats/threats_int.h - private to src/libawp/threats/ (all .c files): limits, the
+ * threat database (YARA rules + hash sets + IOC sets) and the scan context.
+ */
+#ifndef AWP_THREATS_INT_H
+#define AWP_THREATS_INT_H
+
+#include <awp/threats.h>
+
+#include "util/arena.h"
+#include "util/strbuf.h"
+#include "util/strmap.h"
+
+#include <stdint.h>
+
+/* Hard limits for untrusted input (lists, rule dirs, files on disk). */
+#define AWP_MAX_LIST_FILE_SIZE (256u << 20)   /* a hash/IOC list: feeds of millions of lines fit */
+#define AWP_MAX_LIST_LINE 4096                /* one list line; longer lines are reported as bad */
+#define AWP_MAX_LIST_ENTRIES 20000000         /* entries over all lists: bounds memory (~1 GiB) */
+#define AWP_MAX_RULE_FILES 10000              /* rule files under user directories */
+#define AWP_MAX_RULE_FILE_SIZE (64u << 20)    /* one YARA source file */
+#define AWP_MAX_RULE_DIR_DEPTH 16             /* recursion into user rule directories */
+#define AWP_MAX_CONFIG_SIZE (4u << 20)        /* a cron/systemd/rc/config file searched for IOCs */
+#define AWP_MAX_LINE_SCAN 8192               /* bytes of one config line searched for IOCs */
+#define AWP_MAX_EVIDENCE 256                  /* evidence text kept per threat */
+#define AWP_MAX_THREATS 100000                /* threats per scan: a flood is cut and reported */
+#define AWP_MAX_THREATS_PER_FILE 64           /* one file cannot drown the report */
+#define AWP_MAX_WARNINGS 10000                /* warnings kept per load/scan */
+#define AWP_BLOCK_OVERLAP 4096                /* bytes repeated between blocks (see scan.c) */
+#define AWP_MIN_BLOCK (64u << 10)             /* smallest block accepted from options */
+#define AWP_MAX_ARCHIVE_ENTRY_NAME 4096       /* entry path kept in a threat's path */
+
+/* Defaults of awp_threat_scan_options. */
+#define AWP_DEF_MAX_FILE_SIZE (512ull << 20)
+#define AWP_DEF_TIMEOUT 30
+#define AWP_DEF_BLOCK (16u << 20)
+#define AWP_DEF_ARCHIVE_DEPTH 4
+#define AWP_DEF_ARCHIVE_ENTRIES 20000
+#define AWP_DEF_ARCHIVE_INFLATED (1ull << 30)
+
+/* ---- lists (lists.c) ---- */
+
+typedef enum ioc_type { IOC_DOMAIN, IOC_IPV4, IOC_IPV6, IOC_CIDR4, IOC_CIDR6, IOC_URL } ioc_type;
+
+typedef struct list_entry {
+	const char *value;   /* canonical: lowercase hex, lowercase domain, inet_ntop form, URL as given */
+	const char *name;    /* text after the value on its line, "" */
+	const char *where;   /* "file:line" */
+	ioc_type type;       /* IOC lists only */
+	uint8_t addr[16];    /* CIDRs: network */
+	unsigned prefix;     /* CIDRs: prefix length */
+} list_entry;
+
+typedef struct awp_lists {
+	awp_arena arena;
+	list_entry *hashes;
+	size_t nhashes, hashcap;
+	awp_strmap hashmap;          /* hex digest -> index into hashes */
+	int has_md5, has_sha1, has_sha256;
+	list_entry *iocs;
+	size_t niocs, ioccap;
+	awp_strmap exact;            /* domain / canonical IP -> index into iocs */
+	size_t *cidrs, ncidrs, cidrcap; /* indices of CIDR entries */
+	size_t *urls, nurls, urlcap;    /* indices of URL entries (value lowercased) */
+	size_t ndomains, nips;
+	awp_strmap wellknown;        /* well-known domain suffixes (hosts hijack check) */
+	/* warnings "file:line: message" */
+	char **warns;
+	size_t nwarns, warncap;
+} awp_lists;
+
+void awp_lists_free(awp_lists *l);
+int awp_lists_warn(awp_lists *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/** Parse a hash list held in memory (`where` names it in messages). */
+int awp_lists_add_hashes(awp_lists *l, const char *where, const char *data, size_t len);
+/** Parse an IOC list held in memory. */
+int awp_lists_add_iocs(awp_lists *l, const char *where, const char *data, size_t len);
+/** Parse the well-known domains list. */
+int awp_lists_add_wellknown(awp_lists *l, const char *where, const char *data, size_t len);
+/** Read a list file from the host (bounded) and parse it with `add`. */
+int awp_lists_load_file(awp_lists *l, const char *path,
+			int (*add)(awp_lists *, const char *, const char *, size_t));
+/** Look a hex digest up; the entry or NULL. */
+const list_entry *awp_lists_hash(const awp_lists *l, const char *hex);
+/** Is `domain` (lowercase) or a parent domain well known? */
+int awp_lists_wellknown(const awp_lists *l, const char *domain);
+
+/** Called for each IOC found in a line; return <0 to abort. */
+typedef int (*ioc_hit_cb)(const list_entry *e, void *payload);
+/** Find every IOC in one line of text (len bytes, need not be NUL-terminated). */
+int awp_lists_match_line(const awp_lists *l, const char *line, size_t len, ioc_hit_cb cb, void *payload);
+/** Is the address text an IOC (exact or inside a CIDR)? */
+const list_entry *awp_lists_match_ip(const awp_lists *l, const char *text);
+
+/* ---- built-in data (generated from rules/threats by rules/threats/embed.cmake) ---- */
+
+typedef struct awp_builtin_file {
+	const char *name;    /* "eicar.yar", "iocs.txt" */
+	const char *data;
+	size_t len;
+} awp_builtin_file;
+extern const awp_builtin_file awp_threats_builtin[];
+extern const size_t awp_threats_builtin_count;
+
+/* ---- rules (rules.c) ---- */
+
+typedef struct awp_rules awp_rules;   /* wraps YR_RULES */
+int awp_rules_load(awp_rules **out, const awp_threat_db_options *opts, awp_lists *warn_to,
+		   awp_threat_db_stats *stats, char *cache_path, size_t cache_cap);
+void awp_rules_free(awp_rules *r);
+size_t awp_rules_count(const awp_rules *r);
+
+/** One rule match reported by awp_rules_scan. */
+typedef struct rule_hit {
+	const char *rule;        /* identifier */
+	const char *ns;          /* namespace: the rule file */
+	const char *description; /* meta description, "" */
+	const char *severity;    /* meta severity, "" */
+	const char *kind;        /* meta kind, "" */
+	const char *remediation; /* meta remediation, "" */
+	int64_t offset;          /* first match offset in the buffer, -1 for none */
+	const uint8_t *data;     /* matched bytes (borrowed, data_len) */
+	size_t data_len;
+} rule_hit;
+typedef int (*rule_hit_cb)(const rule_hit *h, void *payload);
+/** A scanner: per scan (per thread), holds the awp_path variable. */
+typedef struct awp_rules_scanner awp_rules_scanner;
+int awp_rules_scanner_new(awp_rules_scanner **out, awp_rules *r, unsigned timeout);
+void awp_rules_scanner_free(awp_rules_scanner *s);
+/**
+ * Scan a buffer. `path` is given to rules as the external variable awp_path.
+ * @return 0, AWP_ELIMIT on timeout (message set), AWP_ERROR
+ */
+int awp_rules_scan(awp_rules_scanner *s, const char *path, const uint8_t *buf, size_t len, rule_hit_cb cb,
+		   void *payload);
+
+/* ---- database ---- */
+
+struct awp_threat_db {
+	awp_rules *rules;
+	awp_lists lists;
+	awp_threat_db_stats stats;
+	char cache_path[4096];
+};
+
+/* ---- report ---- */
+
+struct awp_threat_report {
+	awp_arena arena;
+	awp_threat *threats;
+	size_t n, cap;
+	int truncated;
+	char **warns;
+	size_t nwarns, warncap;
+	awp_threat_scan_stats stats;
+};
+
+/** Add a threat; strings are copied (evidence capped). */
+int awp_report_add(awp_threat_report *r, awp_threat_kind kind, awp_threat_severity sev, const char *rule,
+		   const char *source, const char *path, unsigned long line, const char *evidence,
+		   const char *description, const char *remediation, const char *package);
+int awp_report_warn(awp_threat_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void awp_report_sort(awp_threat_report *r);
+/** Escape bytes for evidence: printable ASCII as is, others \xNN; capped. */
+void awp_evidence(char *out, size_t cap, const void *data, size_t len);
+awp_threat_severity awp_severity_parse(const char *s, awp_threat_severity def);
+
+/* ---- scan context (scan.c, archive.c) ---- */
+
+typedef struct awp_digests awp_digests; /* md5/sha1/sha256 contexts (scan.c) */
+
+typedef struct scan_ctx {
+	awp_fs *fs;
+	const awp_threat_db *db;
+	awp_threat_report *r;
+	awp_rules_scanner *scanner;
+	const awp_inventory *inv;
+	awp_strmap conffiles;        /* dpkg conffiles (not checked for tampering) */
+	awp_arena tmp;               /* conffile paths */
+	awp_digests *dg;
+	uint8_t *buf;                /* one block + overlap */
+	size_t bufcap;
+	/* resolved options */
+	uint64_t max_file_size;
+	unsigned timeout;
+	size_t block;
+	unsigned archive_depth;
+	size_t archive_entries;
+	uint64_t archive_inflated;
+	int archives, tampering, scan_verified;
+	/* per-file rule dedupe */
+	const char *seen_rules[AWP_MAX_THREATS_PER_FILE];
+	size_t nseen;
+} scan_ctx;
+
+/** Archive magic at the start of a buffer: "zip", "gzip", "bzip2", "xz", "zstd", "tar", or NULL. */
+const char *awp_archive_magic(const uint8_t *buf, size_t len);
+/** Look inside an archive held in memory (depth: 1 for a file on disk). */
+int awp_scan_archive_mem(scan_ctx *c, const char *path, const uint8_t *buf, size_t len, unsigned depth);
+/** Look inside an archive read from a file (too large for one block). */
+int awp_scan_archive_file(scan_ctx *c, const char *path, awp_file *f);
+/** Scan one buffer as a file (archive entry): YARA, hash lookup, nested archives. */
+int awp_scan_entry(scan_ctx *c, const char *path, const uint8_t *buf, size_t len, int exec, unsigned depth);
+/** YARA-scan a block; hits deduplicated per file; `text_base` nonzero when buf is the whole file (lines known). */
+int awp_scan_yara(scan_ctx *c, const char *path, const uint8_t *buf, size_t len, int whole);
+/** Look a buffer's digests up in the hash lists (whole content). */
+int awp_scan_hash_buf(scan_ctx *c, const char *path, const uint8_t *buf, size_t len);
+
+/* ---- malicious packages (malpkg.c) ---- */
+int awp_threats_malpkg(awp_threat_report *r, const awp_inventory *inv, const char *db_path);
+
+#endif
