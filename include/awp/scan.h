@@ -122,6 +122,27 @@ typedef struct awp_scan_file_visitor {
 	const void *config;         /**< passed to open() */
 } awp_scan_file_visitor;
 
+/**
+ * A scanner that reads a whole filesystem by itself (its own walk) instead
+ * of visiting the shared one: for modules whose checks are not per file
+ * content (package tampering, persistence locations, archives). It runs once
+ * on the root filesystem, on the walking thread after the walk, or on a
+ * thread of its own with its own filesystem handle when a core is idle.
+ * Prefer a file visitor: every fs scanner reads the disk once more.
+ */
+#define AWP_SCAN_FS_SCANNER_VERSION 1
+typedef struct awp_scan_fs_scanner {
+	int version;
+	const char *name;           /**< "threat" */
+	awp_finding_kind kind;
+	/** Scan `fs`. `inv` is the root's inventory when known (NULL when the
+	 *  scanner runs concurrently with the inventory walk), `db_path` the
+	 *  advisory database (NULL: none). Fail with AWP_EUNSUPPORTED or
+	 *  AWP_ENOTFOUND and a message to be listed as "not run". */
+	int (*scan)(awp_fs *fs, const awp_inventory *inv, const char *db_path, awp_scan_sink *sink, const void *config);
+	const void *config;
+} awp_scan_fs_scanner;
+
 /** Chunk size of content reads. */
 #define AWP_SCAN_CHUNK (1u << 20)
 
@@ -231,7 +252,7 @@ typedef struct awp_scan_stats {
 	double seconds;             /**< whole scan */
 	double walk_seconds;        /**< target open + inventory walk */
 	double match_seconds;
-	int threads;                /**< threads used (1 or 2) */
+	int threads;                /**< threads used: the walk, plus the content thread, plus one per filesystem scanner run beside the walk */
 } awp_scan_stats;
 
 AWP_EXTERN const char *awp_scan_result_target(const awp_scan_result *r);

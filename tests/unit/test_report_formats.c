@@ -176,7 +176,7 @@ void test_main(void)
 	text = write(r, AWP_REPORT_TABLE, dump, "synthetic.txt");
 	CHECK(text && strstr(text, "RISK ") && strstr(text, "critical") && !strchr(text, '\033'));
 	CHECK(text && strstr(text, "SECRETS") && strstr(text, "THREATS") && strstr(text, "AKIA****"));
-	CHECK(text && strstr(text, "/home/u/eicar <1>.com: delete it"));
+	CHECK(text && strstr(text, "remove or inspect /home/u/eicar <1>.com (EICAR <test> \"file\")"));
 	free(text);
 	awp_report_options co = AWP_REPORT_OPTIONS_INIT;
 	co.color = 1;

@@ -349,14 +349,10 @@ static int build(awp_remediation *p, const struct group *g, const awp_finding *f
 						     v->installed_version);
 		}
 	} else if (g->kind == AWP_ACTION_ROTATE) {
-		act.title = first->remediation[0]
-				    ? awp_arena_printf(a, "%s: %s", first->path, first->remediation)
-				    : awp_arena_printf(a, "rotate the %s (%s), then remove it from %s%s", first->title[0] ? first->title : "secret",
+		act.title = awp_arena_printf(a, "rotate the %s (%s), then remove it from %s%s", first->title[0] ? first->title : "secret",
 						       first->id, first->path, act.location_count > 1 ? " and the other copies" : "");
 	} else {
-		act.title = first->remediation[0]
-				    ? awp_arena_printf(a, "%s: %s", first->path, first->remediation)
-				    : awp_arena_printf(a, "remove or inspect %s (%s)", first->path, first->title[0] ? first->title : first->id);
+		act.title = awp_arena_printf(a, "remove or inspect %s (%s)", first->path, first->title[0] ? first->title : first->id);
 	}
 	if (g->kind == AWP_ACTION_ROTATE || g->kind == AWP_ACTION_REMOVE)
 		act.fixes = g->n;

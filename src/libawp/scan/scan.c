@@ -16,6 +16,7 @@
 #include "util/error.h"
 #include "util/mem.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,76 @@ static int walk_hook(awp_fs *fs, const awp_walk_entry *e, void *payload)
 	    (strcmp(e->path, "/proc") == 0 || strcmp(e->path, "/sys") == 0 || strcmp(e->path, "/dev") == 0))
 		return AWP_WALK_SKIP;
 	return awp_pipeline_entry(h->p, fs, e, h->inv);
+}
+
+/* A second handle on a volume for another thread (handles are not thread
+ * safe), or NULL. */
+static awp_fs *second_handle(const awp_target *t, const awp_target_volume *tv)
+{
+	awp_fs *fs = NULL;
+	if (!tv->volume)
+		return awp_fs_open_dir(&fs, awp_target_path(t)) == 0 ? fs : NULL;
+	awp_disk *d = awp_target_disk(t);
+	for (size_t i = 0; d && i < awp_disk_volume_count(d); i++) {
+		if (awp_disk_volume(d, i) != tv->volume)
+			continue;
+		awp_source *src = awp_disk_volume_source(d, i);
+		if (src && awp_fs_open(&fs, src, awp_fs_name(tv->fs)) == 0)
+			return fs;
+		return NULL;
+	}
+	return NULL;
+}
+
+/* A filesystem scanner's run: into a result of its own (merged after), so
+ * that it can run on its own thread while the walk fills the main result. */
+struct fs_job {
+	const awp_scan_fs_scanner *s;
+	awp_fs *fs;
+	awp_fs *own_fs;            /* the thread's handle, freed after */
+	const awp_inventory *inv;
+	const char *db_path;
+	awp_scan_result *tmp;
+	int err;
+	char msg[512];
+	double seconds;
+	pthread_t th;
+	int started;
+};
+
+static void run_fs_job(struct fs_job *j)
+{
+	double t0 = awp_scan_now();
+	awp_scan_sink sink = {j->tmp, j->s->kind, ""};
+	j->err = j->s->scan(j->fs, j->inv, j->db_path, &sink, j->s->config);
+	if (j->err < 0)
+		snprintf(j->msg, sizeof j->msg, "%s", awp_error_last());
+	j->seconds = awp_scan_now() - t0;
+}
+
+static void *fs_thread(void *arg)
+{
+	run_fs_job(arg);
+	return NULL;
+}
+
+/* Move a job's findings and notes into the result. */
+static int merge_fs_job(awp_scan_result *r, struct fs_job *j, const char *volume)
+{
+	for (size_t i = 0; i < j->tmp->nf; i++) {
+		awp_finding f = j->tmp->f[i];
+		f.volume = volume;
+		int err = awp_scan_push(r, &f);
+		if (err < 0 && err != AWP_ELIMIT)
+			return err;
+	}
+	r->dropped[j->s->kind] += j->tmp->dropped[j->s->kind];
+	for (size_t i = 0; i < j->tmp->nnotes; i++) {
+		int err = awp_scan_add_note(r, "%s", j->tmp->notes[i]);
+		if (err < 0)
+			return err;
+	}
+	return 0;
 }
 
 static int add_volumes(awp_scan_result *r, const awp_target *t, const awp_fs *root)
@@ -127,6 +198,8 @@ AWP_EXTERN int awp_scan_run(awp_scan_result **out, const char *target_path, cons
 	awp_target *t = NULL;
 	awp_pipeline *pipe = NULL;
 	awp_inventory *inv = NULL;
+	struct fs_job fsj[AWP_FINDING_KIND_COUNT];
+	size_t nfsj = 0;
 	int err;
 	if ((err = awp_scan_result_new(&r, target_path, now)) < 0)
 		return err;
@@ -142,8 +215,9 @@ AWP_EXTERN int awp_scan_run(awp_scan_result **out, const char *target_path, cons
 		s->requested = (want >> k) & 1u;
 		s->reason = s->requested ? "" : "not requested (--scanners)";
 	}
+	const char *db_path = NULL;
 	if (r->scanners[AWP_FINDING_VULN].requested) {
-		const char *path = opts->db_path ? opts->db_path : awp_vulndb_default_path();
+		const char *path = db_path = opts->db_path ? opts->db_path : awp_vulndb_default_path();
 		if ((err = awp_vulndb_open(&db, path)) < 0)
 			goto fail;
 		awp_vulndb_exploit_sources_get(db, &r->xsrc);
@@ -162,11 +236,18 @@ AWP_EXTERN int awp_scan_run(awp_scan_result **out, const char *target_path, cons
 			if (opts->visitors[i] && opts->visitors[i]->kind == (awp_finding_kind)k)
 				v = opts->visitors[i];
 		const char *missing = "no scanner of this kind";
+		const awp_scan_fs_scanner *fsc = NULL;
 		for (size_t i = 0; !v && i < awp_scan_builtin_count; i++)
 			if (awp_scan_builtins[i].kind == (awp_finding_kind)k) {
 				v = awp_scan_builtins[i].visitor;
+				fsc = awp_scan_builtins[i].fs_scanner;
 				missing = awp_scan_builtins[i].missing;
 			}
+		if (!v && fsc) {
+			memset(&fsj[nfsj], 0, sizeof fsj[nfsj]);
+			fsj[nfsj++].s = fsc;
+			continue;
+		}
 		if (!v) {
 			s->reason = missing;
 			continue;
@@ -203,9 +284,31 @@ AWP_EXTERN int awp_scan_run(awp_scan_result **out, const char *target_path, cons
 		double load = 0;
 		if (getloadavg(&load, 1) != 1)
 			load = 0;
-		threads = nvis > 0 && ncpu > 1 && load < (double)ncpu - 0.5 ? 2 : 1;
+		threads = (nvis > 0 || nfsj > 0) && ncpu > 1 && load < (double)ncpu - 0.5 ? 2 : 1;
 	}
-	if ((err = awp_pipeline_new(&pipe, r, vis, nvis, threads, why)) < 0)
+	/* Filesystem scanners: on a thread of their own (with their own handle)
+	 * when there is a second core, else after the walk with the inventory.
+	 * With one running beside the walk, the visitors run on the walking
+	 * thread: two busy threads for two cores. */
+	int fs_concurrent = 0;
+	for (size_t i = 0; i < nfsj; i++) {
+		fsj[i].fs = root;
+		fsj[i].db_path = db_path;
+		if ((err = awp_scan_result_new(&fsj[i].tmp, target_path, now)) < 0)
+			goto fail;
+		if (threads > 1 && root_tv && (fsj[i].own_fs = second_handle(t, root_tv)) != NULL) {
+			fsj[i].fs = fsj[i].own_fs;
+			if (pthread_create(&fsj[i].th, NULL, fs_thread, &fsj[i]) == 0) {
+				fsj[i].started = 1;
+				fs_concurrent = 1;
+			} else {
+				awp_fs_free(fsj[i].own_fs);
+				fsj[i].own_fs = NULL;
+				fsj[i].fs = root;
+			}
+		}
+	}
+	if ((err = awp_pipeline_new(&pipe, r, vis, nvis, fs_concurrent ? 1 : threads, why)) < 0)
 		goto fail;
 	for (size_t i = 0; i < nvis; i++)
 		if (why[i])
@@ -242,6 +345,34 @@ AWP_EXTERN int awp_scan_run(awp_scan_result **out, const char *target_path, cons
 	}
 	if ((err = awp_pipeline_finish(pipe)) < 0)
 		goto fail;
+	for (size_t i = 0; i < nfsj; i++) {
+		if (fsj[i].started) {
+			pthread_join(fsj[i].th, NULL);
+			fsj[i].started = 0;
+		} else {
+			awp_pipeline_report(pipe, fsj[i].s->name, 0);
+			fsj[i].inv = inv;
+			run_fs_job(&fsj[i]);
+		}
+		awp_scan_scanner_status *st = &r->scanners[fsj[i].s->kind];
+		if (fsj[i].err == AWP_EUNSUPPORTED || fsj[i].err == AWP_ENOTFOUND) {
+			if (!(st->reason = awp_scan_str(r, fsj[i].msg))) {
+				err = AWP_ENOMEM;
+				goto fail;
+			}
+			continue;
+		}
+		if (fsj[i].err < 0) {
+			err = awp_error_set(fsj[i].err, "%s", fsj[i].msg);
+			goto fail;
+		}
+		if ((err = merge_fs_job(r, &fsj[i], root_name)) < 0)
+			goto fail;
+		if (fsj[i].own_fs)
+			r->stats.threads++; /* it ran on a thread of its own */
+		st->ran = 1;
+		st->seconds = fsj[i].seconds;
+	}
 	double t_walk = awp_scan_now();
 	r->stats.walk_seconds = t_walk - t0;
 	r->inv = inv;
@@ -282,12 +413,22 @@ AWP_EXTERN int awp_scan_run(awp_scan_result **out, const char *target_path, cons
 		goto fail;
 	r->stats.seconds = awp_scan_now() - t0;
 	awp_pipeline_report(pipe, "done", 1);
+	for (size_t i = 0; i < nfsj; i++) {
+		awp_fs_free(fsj[i].own_fs);
+		awp_scan_result_free(fsj[i].tmp);
+	}
 	awp_pipeline_free(pipe);
 	awp_target_free(t);
 	awp_vulndb_close(db);
 	*out = r;
 	return 0;
 fail:
+	for (size_t i = 0; i < nfsj; i++) {
+		if (fsj[i].started)
+			pthread_join(fsj[i].th, NULL);
+		awp_fs_free(fsj[i].own_fs);
+		awp_scan_result_free(fsj[i].tmp);
+	}
 	awp_pipeline_free(pipe);
 	awp_inventory_free(inv);
 	awp_target_free(t);

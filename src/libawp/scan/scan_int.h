@@ -63,9 +63,14 @@ int awp_scan_push(awp_scan_result *r, const awp_finding *f);
 typedef struct awp_scan_builtin {
 	const char *name;
 	awp_finding_kind kind;
-	const awp_scan_file_visitor *visitor;
-	const char *missing;   /* why it cannot run when visitor is NULL */
+	const awp_scan_file_visitor *visitor;  /* content scanner on the shared walk, or */
+	const awp_scan_fs_scanner *fs_scanner; /* a scanner that reads the filesystem itself */
+	const char *missing;   /* why it cannot run when both are NULL */
 } awp_scan_builtin;
+
+/* The built-in adapters (scan/scanner_secrets.c, scan/scanner_threats.c). */
+extern const awp_scan_file_visitor awp_scan_secrets_visitor;
+extern const awp_scan_fs_scanner awp_scan_threats_scanner;
 extern const awp_scan_builtin awp_scan_builtins[];
 extern const size_t awp_scan_builtin_count;
 
