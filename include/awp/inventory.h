@@ -9,6 +9,7 @@
 #define AWP_INVENTORY_H
 
 #include <awp/fs.h>
+#include <awp/walk.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -56,13 +57,25 @@ typedef struct awp_inventory_warning {
 	const char *message;
 } awp_inventory_warning;
 
-#define AWP_INVENTORY_OPTIONS_VERSION 1
+/**
+ * Called for every entry of the inventory's walk (after the pseudo
+ * filesystems /proc, /sys, /dev of a host directory are skipped), so that
+ * other scanners share the one walk. `inv` is the inventory being built: its
+ * OS packages and their files are known (awp_inventory_owner works), language
+ * packages are still being added. Return 0 or a negative error to abort.
+ */
+typedef int (*awp_inventory_entry_cb)(awp_fs *fs, const awp_walk_entry *e, const awp_inventory *inv, void *payload);
+
+#define AWP_INVENTORY_OPTIONS_VERSION 2
 typedef struct awp_inventory_options {
 	int version;
 	int os_packages;           /**< read dpkg/rpm/apk databases (default 1) */
 	int lang_packages;         /**< walk the filesystem for language packages (default 1) */
+	/* version 2 */
+	awp_inventory_entry_cb on_entry; /**< may be NULL; needs lang_packages (the walk) */
+	void *entry_payload;
 } awp_inventory_options;
-#define AWP_INVENTORY_OPTIONS_INIT {AWP_INVENTORY_OPTIONS_VERSION, 1, 1}
+#define AWP_INVENTORY_OPTIONS_INIT {AWP_INVENTORY_OPTIONS_VERSION, 1, 1, NULL, NULL}
 
 /**
  * Read the inventory of a filesystem (normally a target's root).

@@ -28,12 +28,14 @@ typedef struct awp_secrets_rules awp_secrets_rules;
 typedef struct awp_secrets_scanner awp_secrets_scanner;
 typedef struct awp_secrets_report awp_secrets_report;
 
+/* Enumerators prefixed AWP_SECRET_ so that this header and awp/vuln.h
+ * (whose awp_severity has AWP_SEVERITY_LOW...) can be included together. */
 typedef enum awp_secret_severity {
-	AWP_SEVERITY_INFO = 0,
-	AWP_SEVERITY_LOW,
-	AWP_SEVERITY_MEDIUM,
-	AWP_SEVERITY_HIGH,
-	AWP_SEVERITY_CRITICAL,
+	AWP_SECRET_SEVERITY_INFO = 0,
+	AWP_SECRET_SEVERITY_LOW,
+	AWP_SECRET_SEVERITY_MEDIUM,
+	AWP_SECRET_SEVERITY_HIGH,
+	AWP_SECRET_SEVERITY_CRITICAL,
 } awp_secret_severity;
 
 /** Why a finding is not counted as a live one (0: it is). */

@@ -36,6 +36,8 @@ typedef struct awp_vulndb_import_stats {
 	size_t withdrawn;    /**< withdrawn records (not stored; removed if present) */
 	size_t invalid;      /**< records or files rejected, each reported through warn */
 	size_t affected;     /**< (advisory, package) entries stored */
+	size_t kev;          /**< CISA KEV catalog entries stored (a catalog replaces the previous one) */
+	size_t epss;         /**< EPSS scores stored (a score file replaces the previous one) */
 } awp_vulndb_import_stats;
 
 /**
@@ -49,6 +51,42 @@ typedef struct awp_vulndb_import_stats {
 AWP_EXTERN int awp_vulndb_import(const char *db_path, const char *const *inputs, size_t n,
 				 awp_vulndb_warn_cb warn, void *payload, awp_vulndb_import_stats *stats);
 
+/*
+ * Exploitation data. `awp_vulndb_import` also recognises, among the files it
+ * is given (not inside directories or zips):
+ *   - CISA's Known Exploited Vulnerabilities catalog (JSON with
+ *     "vulnerabilities": [{"cveID": ..., "dateAdded": ...}]);
+ *   - a FIRST EPSS score file (CSV, plain or gzip: an optional
+ *     "#model_version:...,score_date:..." line, then "cve,epss,percentile").
+ * Each replaces the previous catalog / score set in the database.
+ */
+
+/** What is known about the exploitation of one CVE. */
+typedef struct awp_vulndb_exploit {
+	int kev;                   /**< in the KEV catalog */
+	char kev_date_added[16];   /**< "2021-12-10", "" */
+	int kev_ransomware;        /**< knownRansomwareCampaignUse is "Known" */
+	double epss;               /**< probability of exploitation in 30 days, -1 unknown */
+	double epss_percentile;    /**< -1 unknown */
+} awp_vulndb_exploit;
+
+/** Which exploitation data the database holds (counts 0: none). */
+typedef struct awp_vulndb_exploit_sources {
+	size_t kev_count;
+	char kev_catalog_version[32];  /**< "2024.05.01", "" */
+	char kev_date_released[40];
+	size_t epss_count;
+	char epss_model_version[40];   /**< "v2023.03.01", "" */
+	char epss_score_date[40];      /**< "2024-05-01T00:00:00+0000", "" */
+} awp_vulndb_exploit_sources;
+
+/**
+ * Look up a CVE id ("CVE-2021-44228"; other ids are never listed).
+ * @return 1 when something is known, 0 when not (out says unknown: kev 0,
+ *         epss -1), or a database error
+ */
+AWP_EXTERN int awp_vulndb_exploit_get(awp_vulndb *db, const char *cve, awp_vulndb_exploit *out);
+AWP_EXTERN int awp_vulndb_exploit_sources_get(awp_vulndb *db, awp_vulndb_exploit_sources *out);
 /**
  * Where one ecosystem's data came from, stored in the database (table
  * `source`) by the same atomic replacement that imports the data.

@@ -48,7 +48,10 @@ static void usage(FILE *out)
 		     "  import PATH...  import OSV JSON files, directories of them, and zips laid\n"
 		     "                  out like osv.dev's <Ecosystem>/all.zip; bad records are\n"
 		     "                  reported and skipped, the rest is imported; the database\n"
-		     "                  is replaced atomically when the import completes\n"
+		     "                  is replaced atomically when the import completes;\n"
+		     "                  also CISA's KEV catalog (known_exploited_vulnerabilities.json)\n"
+		     "                  and FIRST EPSS scores (epss_scores-DATE.csv[.gz]), each\n"
+		     "                  replacing the previous one (docs/risk-score.md)\n"
 		     "  update          download each ecosystem's export (conditional requests,\n"
 		     "                  retries, verified) and import them in one atomic step;\n"
 		     "                  a failed download never touches the database in use\n"
@@ -141,6 +144,18 @@ static int db_info(const char *path)
 		err = awp_vulndb_sources(db, print_source, &n);
 		if (err == 0 && n == 0)
 			printf("  none recorded (imported with 'awp db import' only)\n");
+	}
+	awp_vulndb_exploit_sources xs;
+	if (err == 0 && awp_vulndb_exploit_sources_get(db, &xs) == 0) {
+		if (xs.kev_count)
+			printf("KEV catalog: %zu CVEs (version %s)\n", xs.kev_count, xs.kev_catalog_version[0] ? xs.kev_catalog_version : "?");
+		else
+			printf("KEV catalog: none imported\n");
+		if (xs.epss_count)
+			printf("EPSS scores: %zu CVEs (model %s, %s)\n", xs.epss_count,
+			       xs.epss_model_version[0] ? xs.epss_model_version : "?", xs.epss_score_date[0] ? xs.epss_score_date : "date ?");
+		else
+			printf("EPSS scores: none imported\n");
 	}
 	awp_vulndb_close(db);
 	if (err < 0) {
@@ -324,6 +339,8 @@ int cmd_db(int argc, char **argv)
 		fprintf(stderr, "imported %zu advisories (%zu package entries) from %zu records in %.1f s: "
 				"%zu unchanged, %zu withdrawn, %zu rejected -> %s\n",
 			st.advisories, st.affected, st.files, secs, st.unchanged, st.withdrawn, st.invalid, path);
+		if (st.kev || st.epss)
+			fprintf(stderr, "imported exploitation data: %zu KEV entries, %zu EPSS scores\n", st.kev, st.epss);
 		return w.count ? AWP_EXIT_PARTIAL : AWP_EXIT_OK;
 	}
 	usage(stderr);

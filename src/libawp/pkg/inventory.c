@@ -182,6 +182,8 @@ int awp_inv_read_file(awp_inventory *inv, awp_fs *fs, const char *path, size_t m
 struct walk_ctx {
 	awp_inventory *inv;
 	int err;
+	awp_inventory_entry_cb hook;
+	void *hook_payload;
 };
 
 static int walk_cb(awp_fs *fs, const awp_walk_entry *e, void *payload)
@@ -192,6 +194,13 @@ static int walk_cb(awp_fs *fs, const awp_walk_entry *e, void *payload)
 		if (e->depth == 1 && (strcmp(e->path, "/proc") == 0 || strcmp(e->path, "/sys") == 0 ||
 				      strcmp(e->path, "/dev") == 0))
 			return AWP_WALK_SKIP;
+	}
+	if (w->hook) {
+		int err = w->hook(fs, e, w->inv, w->hook_payload);
+		if (err < 0) {
+			w->err = err;
+			return err;
+		}
 	}
 	if (e->hardlink_repeat)
 		return 0;
@@ -233,7 +242,7 @@ AWP_EXTERN int awp_inventory_collect(awp_inventory **out, awp_fs *fs, const awp_
 			goto fail;
 	}
 	if (opts->lang_packages) {
-		struct walk_ctx w = {inv, 0};
+		struct walk_ctx w = {inv, 0, opts->version >= 2 ? opts->on_entry : NULL, opts->version >= 2 ? opts->entry_payload : NULL};
 		awp_walk_options wo = AWP_WALK_OPTIONS_INIT;
 		wo.on_error = walk_error;
 		wo.error_payload = inv;

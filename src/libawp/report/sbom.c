@@ -28,7 +28,7 @@ AWP_EXTERN int awp_sbom_format_parse(awp_sbom_format *out, const char *name)
 }
 
 /* A random (version 4) UUID from /dev/urandom. */
-static int random_uuid(char out[37])
+int awp_sbom_random_uuid(char out[37])
 {
 	unsigned char b[16];
 	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
@@ -52,13 +52,13 @@ AWP_EXTERN int awp_sbom_write(char **out, size_t *out_len, const awp_inventory *
 		opts = &defaults;
 	if (!out || !inv || opts->version != AWP_SBOM_OPTIONS_VERSION)
 		return awp_error_set(AWP_EINVAL, "awp_sbom_write: bad arguments");
-	sbom_ctx c = {inv, opts, opts->target_name ? opts->target_name : "unknown", "", ""};
+	sbom_ctx c = {inv, opts, opts->target_name ? opts->target_name : "unknown", "", "", NULL, NULL};
 	int err;
 	if (opts->uuid) {
 		if (strlen(opts->uuid) != 36)
 			return awp_error_set(AWP_EINVAL, "awp_sbom_write: uuid must be 36 characters");
 		memcpy(c.uuid, opts->uuid, 37);
-	} else if ((err = random_uuid(c.uuid)) < 0) {
+	} else if ((err = awp_sbom_random_uuid(c.uuid)) < 0) {
 		return err;
 	}
 	if (opts->timestamp) {

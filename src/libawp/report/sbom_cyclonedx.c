@@ -158,5 +158,7 @@ void awp_sbom_cyclonedx(awp_jsonw *w, const sbom_ctx *c)
 		awp_jsonw_object_end(w);
 	}
 	awp_jsonw_array_end(w);
+	if (c->extra)
+		c->extra(w, c->extra_payload);
 	awp_jsonw_object_end(w);
 }

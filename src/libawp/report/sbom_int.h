@@ -14,7 +14,14 @@ typedef struct sbom_ctx {
 	const char *target;      /* never NULL */
 	char uuid[37];
 	char timestamp[32];
+	/* Optional: write more top-level members before the document closes
+	 * (the scan report adds CycloneDX "vulnerabilities"). */
+	void (*extra)(awp_jsonw *w, const void *payload);
+	const void *extra_payload;
 } sbom_ctx;
+
+/* A random (version 4) UUID from /dev/urandom. */
+int awp_sbom_random_uuid(char out[37]);
 
 void awp_sbom_cyclonedx(awp_jsonw *w, const sbom_ctx *c);
 void awp_sbom_spdx(awp_jsonw *w, const sbom_ctx *c);

@@ -54,6 +54,21 @@ static void warnf(struct importer *im, const char *where, const char *fmt, ...)
 		im->warn(where, msg, im->payload);
 }
 
+/* The same with the signature the KEV/EPSS importers take; counts as rejected. */
+static void warn_ctx(void *ctx, const char *where, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void warn_ctx(void *ctx, const char *where, const char *fmt, ...)
+{
+	struct importer *im = ctx;
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	im->stats->invalid++;
+	if (im->warn)
+		im->warn(where, msg, im->payload);
+}
+
 static const char *jstr(const cJSON *obj, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
@@ -289,11 +304,24 @@ static int import_file(struct importer *im, const char *path)
 		im->stats->invalid++;
 		return 0;
 	}
-	unsigned char magic[4] = {0};
-	size_t got = fread(magic, 1, 4, f);
-	if (got == 4 && memcmp(magic, "PK\x03\x04", 4) == 0) {
+	unsigned char magic[4096] = {0};
+	size_t got = fread(magic, 1, sizeof magic, f);
+	if (got >= 4 && memcmp(magic, "PK\x03\x04", 4) == 0) {
 		fclose(f);
 		return import_zip(im, path);
+	}
+	/* Exploitation data given as files of their own (vuln/kev.c, epss.c). */
+	if (awp_epss_sniff(magic, got) || awp_kev_sniff((const char *)magic, got)) {
+		fclose(f);
+		size_t n = 0;
+		if (awp_epss_sniff(magic, got)) {
+			int err = awp_epss_import(im->db, im->path, path, warn_ctx, im, &n);
+			im->stats->epss += n;
+			return err;
+		}
+		int err = awp_kev_import(im->db, im->path, path, warn_ctx, im, &n);
+		im->stats->kev += n;
+		return err;
 	}
 	char *buf = malloc(AWP_MAX_OSV_RECORD_SIZE + 1);
 	if (!buf) {
@@ -497,12 +525,16 @@ AWP_EXTERN int awp_vulndb_import_ext(const char *db_path, const char *const *inp
 		err = import_path(&im, inputs[i], 0);
 	if (err < 0 || (err = put_sources(im.db, tmp, opts->sources, opts->n_sources)) < 0)
 		goto done;
-	/* built_at says when data last came in; a provenance-only change keeps it. */
+	/* built_at says when advisories last came in: a provenance-only change
+	 * keeps it, and importing only KEV/EPSS data must not make old
+	 * advisories look fresh (it is set only if absent). */
 	if (n > 0) {
 		char when[32];
 		snprintf(when, sizeof when, "%lld", (long long)time(NULL));
 		sqlite3_stmt *st = NULL;
-		if (sqlite3_prepare_v2(im.db, "INSERT OR REPLACE INTO meta VALUES('built_at', ?1)", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_prepare_v2(im.db, stats->files ? "INSERT OR REPLACE INTO meta VALUES('built_at', ?1)"
+							   : "INSERT OR IGNORE INTO meta VALUES('built_at', ?1)",
+				       -1, &st, NULL) == SQLITE_OK) {
 			sqlite3_bind_text(st, 1, when, -1, SQLITE_STATIC);
 			sqlite3_step(st);
 		}

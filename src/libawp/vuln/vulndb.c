@@ -10,6 +10,11 @@
  *   source(ecosystem PRIMARY KEY, url, etag, last_modified, fetched_at,
  *          checked_at, size)        where each ecosystem's export came from
  *            (written by `awp db update`; absent in databases made before it)
+ *   kev(cve PRIMARY KEY, date_added, ransomware)   CISA KEV catalog (kev.c)
+ *   epss(cve PRIMARY KEY, epss, percentile)        FIRST EPSS scores (epss.c)
+ *   meta keys kev_count, kev_catalog_version, kev_date_released, epss_count,
+ *   epss_model_version, epss_score_date describe them. A database written
+ *   before these tables existed simply has no exploitation data.
  */
 #include "vuln/vulndb_int.h"
 
@@ -25,6 +30,7 @@ struct awp_vulndb {
 	sqlite3 *db;
 	char *path;
 	sqlite3_stmt *lookup;
+	sqlite3_stmt *kev, *epss;   /* NULL when the tables are absent */
 	int64_t built_at;
 	int64_t fresh_at;
 };
@@ -49,6 +55,8 @@ int awp_vulndb_schema(sqlite3 *db, const char *path)
 		" etag TEXT NOT NULL DEFAULT '', last_modified TEXT NOT NULL DEFAULT '',"
 		" fetched_at INTEGER NOT NULL DEFAULT 0, checked_at INTEGER NOT NULL DEFAULT 0,"
 		" size INTEGER NOT NULL DEFAULT 0);"
+		"CREATE TABLE IF NOT EXISTS kev(cve TEXT PRIMARY KEY, date_added TEXT, ransomware INTEGER);"
+		"CREATE TABLE IF NOT EXISTS epss(cve TEXT PRIMARY KEY, epss REAL, percentile REAL);"
 		"INSERT OR IGNORE INTO meta VALUES('schema_version', '" AWP_VULNDB_SCHEMA_VERSION "');";
 	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
 		return awp_vulndb_sqlerr(db, path, "creating tables");
@@ -138,6 +146,11 @@ AWP_EXTERN int awp_vulndb_open(awp_vulndb **out, const char *path)
 		err = awp_error_set(AWP_ECORRUPT, "advisory database %s: %s", path, sqlite3_errmsg(v->db));
 		goto fail;
 	}
+	/* Optional tables: absent in databases from before exploitation data. */
+	if (sqlite3_prepare_v2(v->db, "SELECT date_added, ransomware FROM kev WHERE cve = ?1", -1, &v->kev, NULL) != SQLITE_OK)
+		v->kev = NULL;
+	if (sqlite3_prepare_v2(v->db, "SELECT epss, percentile FROM epss WHERE cve = ?1", -1, &v->epss, NULL) != SQLITE_OK)
+		v->epss = NULL;
 	*out = v;
 	return 0;
 fail:
@@ -150,6 +163,8 @@ AWP_EXTERN void awp_vulndb_close(awp_vulndb *v)
 	if (!v)
 		return;
 	sqlite3_finalize(v->lookup);
+	sqlite3_finalize(v->kev);
+	sqlite3_finalize(v->epss);
 	sqlite3_close(v->db);
 	free(v->path);
 	free(v);
@@ -253,4 +268,83 @@ int awp_vulndb_has_ecosystem(awp_vulndb *v, const char *ecosystem)
 	if (rc == SQLITE_DONE)
 		return 0;
 	return awp_vulndb_sqlerr(v->db, v->path, "ecosystem lookup");
+}
+
+int awp_vulndb_meta_put(sqlite3 *db, const char *db_path, const char *key, const char *value)
+{
+	sqlite3_stmt *st = NULL;
+	int err = 0;
+	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO meta VALUES(?1, ?2)", -1, &st, NULL) != SQLITE_OK)
+		return awp_vulndb_sqlerr(db, db_path, "writing meta");
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value ? value : "", -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		err = awp_vulndb_sqlerr(db, db_path, "writing meta");
+	sqlite3_finalize(st);
+	return err;
+}
+
+AWP_EXTERN int awp_vulndb_exploit_get(awp_vulndb *v, const char *cve, awp_vulndb_exploit *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->epss = out->epss_percentile = -1;
+	if (strncmp(cve, "CVE-", 4) != 0)
+		return 0;
+	int found = 0, rc;
+	if (v->kev) {
+		sqlite3_reset(v->kev);
+		sqlite3_bind_text(v->kev, 1, cve, -1, SQLITE_TRANSIENT);
+		if ((rc = sqlite3_step(v->kev)) == SQLITE_ROW) {
+			found = out->kev = 1;
+			snprintf(out->kev_date_added, sizeof out->kev_date_added, "%s", col(v->kev, 0));
+			out->kev_ransomware = sqlite3_column_int(v->kev, 1) != 0;
+		} else if (rc != SQLITE_DONE) {
+			return awp_vulndb_sqlerr(v->db, v->path, "KEV lookup");
+		}
+		sqlite3_reset(v->kev);
+	}
+	if (v->epss) {
+		sqlite3_reset(v->epss);
+		sqlite3_bind_text(v->epss, 1, cve, -1, SQLITE_TRANSIENT);
+		if ((rc = sqlite3_step(v->epss)) == SQLITE_ROW) {
+			found = 1;
+			out->epss = sqlite3_column_double(v->epss, 0);
+			out->epss_percentile = sqlite3_column_double(v->epss, 1);
+		} else if (rc != SQLITE_DONE) {
+			return awp_vulndb_sqlerr(v->db, v->path, "EPSS lookup");
+		}
+		sqlite3_reset(v->epss);
+	}
+	return found;
+}
+
+static void meta_get(awp_vulndb *v, const char *key, char *buf, size_t cap)
+{
+	sqlite3_stmt *st = NULL;
+	buf[0] = '\0';
+	if (sqlite3_prepare_v2(v->db, "SELECT value FROM meta WHERE key = ?1", -1, &st, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(buf, cap, "%s", col(st, 0));
+	sqlite3_finalize(st);
+}
+
+AWP_EXTERN int awp_vulndb_exploit_sources_get(awp_vulndb *v, awp_vulndb_exploit_sources *out)
+{
+	char n[32];
+	memset(out, 0, sizeof(*out));
+	if (v->kev) {
+		meta_get(v, "kev_count", n, sizeof n);
+		out->kev_count = (size_t)strtoull(n, NULL, 10);
+		meta_get(v, "kev_catalog_version", out->kev_catalog_version, sizeof out->kev_catalog_version);
+		meta_get(v, "kev_date_released", out->kev_date_released, sizeof out->kev_date_released);
+	}
+	if (v->epss) {
+		meta_get(v, "epss_count", n, sizeof n);
+		out->epss_count = (size_t)strtoull(n, NULL, 10);
+		meta_get(v, "epss_model_version", out->epss_model_version, sizeof out->epss_model_version);
+		meta_get(v, "epss_score_date", out->epss_score_date, sizeof out->epss_score_date);
+	}
+	return 0;
 }
