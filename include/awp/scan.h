@@ -202,8 +202,12 @@ typedef struct awp_scan_options {
 	awp_vuln_warn_cb warn;      /**< matching and inventory warnings; may be NULL */
 	void *warn_payload;
 	int64_t now;                /**< scan time (seconds since the epoch); 0 = now */
+	/** Scan this already opened filesystem instead of opening target_path
+	 *  (which then only names the target in the report): an instance
+	 *  assembled from several snapshots, for one. The caller keeps it. */
+	awp_fs *fs;
 } awp_scan_options;
-#define AWP_SCAN_OPTIONS_INIT {AWP_SCAN_OPTIONS_VERSION, AWP_SCANNER_ALL, NULL, NULL, AWP_EXPOSURE_UNKNOWN, 0, NULL, 0, NULL, NULL, NULL, NULL, 0}
+#define AWP_SCAN_OPTIONS_INIT {AWP_SCAN_OPTIONS_VERSION, AWP_SCANNER_ALL, NULL, NULL, AWP_EXPOSURE_UNKNOWN, 0, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL}
 
 typedef struct awp_scan_result awp_scan_result;
 

@@ -15,6 +15,9 @@
  */
 #include "cli.h"
 
+#include <awp/report.h>
+#include <awp/scan.h>
+
 #include <awp/aws_scan.h>
 #include <awp/scan_fs.h>
 #include <awp/vulndb.h>
@@ -125,6 +128,7 @@ static const char **split_list(char *s)
 
 struct ctx {
 	awp_vulndb *db;
+	const char *dbpath;
 	int64_t now;
 	const char *outdir;
 	int table;
@@ -135,7 +139,28 @@ struct ctx {
 static int scan_fs(char **report, size_t *findings, awp_fs *fs, const char *target, void *payload)
 {
 	struct ctx *c = payload;
-	return awp_scan_fs_json(report, findings, c->db, fs, target, c->now, NULL);
+	/* The same scan and report as `awp scan --format json`, on the tree
+	 * assembled from the instance's snapshots. */
+	awp_scan_options so = AWP_SCAN_OPTIONS_INIT;
+	so.fs = fs;
+	so.db_path = c->dbpath;
+	so.now = c->now;
+	so.threads = 1;
+	awp_scan_result *r = NULL;
+	int err = awp_scan_run(&r, target, &so);
+	if (err < 0)
+		return err;
+	awp_report_options ro = AWP_REPORT_OPTIONS_INIT;
+	ro.format = AWP_REPORT_JSON;
+	err = awp_report_write(report, NULL, r, &ro);
+	if (findings) {
+		size_t n = 0;
+		for (int k = 0; k < AWP_FINDING_KIND_COUNT; k++)
+			n += awp_scan_result_live(r, (awp_finding_kind)k);
+		*findings = n;
+	}
+	awp_scan_result_free(r);
+	return err;
 }
 
 static void on_instance(const awp_aws_instance_result *r, void *payload)
@@ -197,6 +222,7 @@ static int run(awp_aws_scan_options *so, awp_aws_options *ao, const char *format
 	cx.now = (int64_t)time(NULL);
 	if (!dbpath)
 		dbpath = awp_vulndb_default_path();
+	cx.dbpath = dbpath;
 	/* The database first: no point snapshotting what we cannot match. */
 	if (awp_vulndb_open(&cx.db, dbpath) < 0) {
 		cli_error("%s", awp_error_last());

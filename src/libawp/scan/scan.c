@@ -256,23 +256,32 @@ AWP_EXTERN int awp_scan_run(awp_scan_result **out, const char *target_path, cons
 		vis[nvis++] = v;
 	}
 
-	if ((err = awp_target_open(&t, target_path)) < 0)
-		goto fail;
-	if (!(r->format = awp_scan_str(r, awp_target_format(t)))) {
-		err = AWP_ENOMEM;
-		goto fail;
-	}
-	awp_fs *root = awp_target_pick_fs(t, opts->volume);
-	if (!root) {
-		err = awp_error_prefix(AWP_ENOTFOUND, "%s: ", target_path);
-		goto fail;
-	}
-	if ((err = add_volumes(r, t, root)) < 0)
-		goto fail;
+	awp_fs *root = opts->fs;
 	const awp_target_volume *root_tv = NULL;
-	for (size_t i = 0; i < awp_target_volume_count(t); i++)
-		if (awp_target_volume_get(t, i)->fs == root)
-			root_tv = awp_target_volume_get(t, i);
+	if (root) {
+		/* A filesystem the caller assembled: no image, no other volumes. */
+		if (!(r->format = awp_scan_str(r, awp_fs_info_get(root)->type))) {
+			err = AWP_ENOMEM;
+			goto fail;
+		}
+	} else {
+		if ((err = awp_target_open(&t, target_path)) < 0)
+			goto fail;
+		if (!(r->format = awp_scan_str(r, awp_target_format(t)))) {
+			err = AWP_ENOMEM;
+			goto fail;
+		}
+		root = awp_target_pick_fs(t, opts->volume);
+		if (!root) {
+			err = awp_error_prefix(AWP_ENOTFOUND, "%s: ", target_path);
+			goto fail;
+		}
+		if ((err = add_volumes(r, t, root)) < 0)
+			goto fail;
+		for (size_t i = 0; i < awp_target_volume_count(t); i++)
+			if (awp_target_volume_get(t, i)->fs == root)
+				root_tv = awp_target_volume_get(t, i);
+	}
 	const char *root_name = root_tv && root_tv->volume ? root_tv->name : "";
 
 	int threads = opts->threads;
@@ -326,7 +335,7 @@ AWP_EXTERN int awp_scan_run(awp_scan_result **out, const char *target_path, cons
 	r->stats.walk_errors = awp_fs_walk_errors(root);
 	/* Other filesystems (an ESP, a separate /home) hold no packages of the
 	 * root's OS but can hold secrets and threats. */
-	if (awp_pipeline_active_count(pipe)) {
+	if (t && awp_pipeline_active_count(pipe)) {
 		for (size_t i = 0; i < awp_target_volume_count(t); i++) {
 			const awp_target_volume *tv = awp_target_volume_get(t, i);
 			if (!tv->fs || tv->fs == root)
