@@ -51,7 +51,7 @@ struct awp_digests {
 	int on_md5, on_sha1, on_sha256;
 };
 
-static void digests_free(awp_digests *d)
+void awp_digests_free(awp_digests *d)
 {
 	if (!d)
 		return;
@@ -61,7 +61,7 @@ static void digests_free(awp_digests *d)
 	free(d);
 }
 
-static int digests_new(awp_digests **out)
+int awp_digests_new(awp_digests **out)
 {
 	awp_digests *d = awp_calloc(1, sizeof(*d));
 	if (!d)
@@ -70,21 +70,21 @@ static int digests_new(awp_digests **out)
 	d->sha1 = EVP_MD_CTX_new();
 	d->sha256 = EVP_MD_CTX_new();
 	if (!d->md5 || !d->sha1 || !d->sha256) {
-		digests_free(d);
+		awp_digests_free(d);
 		return awp_error_set(AWP_ENOMEM, "out of memory (digest contexts)");
 	}
 	*out = d;
 	return 0;
 }
 
-static void digests_start(awp_digests *d, int md5, int sha1, int sha256)
+void awp_digests_start(awp_digests *d, int md5, int sha1, int sha256)
 {
 	d->on_md5 = md5 && EVP_DigestInit_ex(d->md5, EVP_md5(), NULL) == 1;
 	d->on_sha1 = sha1 && EVP_DigestInit_ex(d->sha1, EVP_sha1(), NULL) == 1;
 	d->on_sha256 = sha256 && EVP_DigestInit_ex(d->sha256, EVP_sha256(), NULL) == 1;
 }
 
-static void digests_update(awp_digests *d, const void *p, size_t n)
+void awp_digests_update(awp_digests *d, const void *p, size_t n)
 {
 	if (d->on_md5)
 		EVP_DigestUpdate(d->md5, p, n);
@@ -94,11 +94,7 @@ static void digests_update(awp_digests *d, const void *p, size_t n)
 		EVP_DigestUpdate(d->sha256, p, n);
 }
 
-typedef struct hexes {
-	char md5[33], sha1[41], sha256[65];
-} hexes;
-
-static void digests_final(awp_digests *d, hexes *h)
+void awp_digests_final(awp_digests *d, hexes *h)
 {
 	uint8_t out[EVP_MAX_MD_SIZE];
 	unsigned n;
@@ -147,10 +143,10 @@ int awp_scan_hash_buf(scan_ctx *c, const char *path, const uint8_t *buf, size_t 
 	const awp_lists *l = &c->db->lists;
 	if (!l->nhashes)
 		return 0;
-	digests_start(c->dg, l->has_md5, l->has_sha1, l->has_sha256);
-	digests_update(c->dg, buf, len);
+	awp_digests_start(c->dg, l->has_md5, l->has_sha1, l->has_sha256);
+	awp_digests_update(c->dg, buf, len);
 	hexes h;
-	digests_final(c->dg, &h);
+	awp_digests_final(c->dg, &h);
 	c->r->stats.hashed++;
 	return hash_hits(c, path, &h);
 }
@@ -463,13 +459,36 @@ static int tmp_dir(const char *p)
 	return starts(p, "/tmp/") || starts(p, "/var/tmp/") || starts(p, "/dev/shm/");
 }
 
-static int process_file(scan_ctx *c, const awp_walk_entry *e)
+/* A dpkg file to verify: hand it to the verifier (verify.c) when nothing
+ * but its digest (and hash-list digests) is needed from its content. */
+static int batch(scan_ctx *c, const char *path, const awp_stat *st, awp_file **f, long owner, const char *digest)
 {
-	const char *path = e->path;
+	const char *hex = digest + 4;
+	if (strlen(hex) != 32 || strspn(hex, "0123456789abcdefABCDEF") != 32)
+		return 0;
+	verify_job *j = awp_calloc(1, sizeof(*j));
+	if (!j || !(j->path = awp_strdup(path))) {
+		free(j);
+		return AWP_ENOMEM;
+	}
+	j->st = *st;
+	j->f = *f;
+	*f = NULL;
+	j->size = awp_file_size(j->f);
+	j->owner = owner;
+	for (int i = 0; i < 32; i++)
+		j->expect[i] = (char)tolower((unsigned char)hex[i]);
+	j->exec_bit = (st->mode & 0111) != 0;
+	int err = awp_verifier_add(c->verifier, j);
+	return err < 0 ? err : 1;
+}
+
+static int process_file(scan_ctx *c, const char *path, const awp_stat *st, int may_batch)
+{
 	const awp_lists *l = &c->db->lists;
 	awp_file *f = NULL;
 	char pkgbuf[512];
-	int err = awp_file_open(&f, c->fs, e->st.ino);
+	int err = awp_file_open(&f, c->fs, st->ino);
 	if (err < 0)
 		return awp_report_warn(c->r, "%s: %s", path, awp_error_last());
 	uint64_t size = awp_file_size(f);
@@ -486,8 +505,13 @@ static int process_file(scan_ctx *c, const awp_walk_entry *e)
 	}
 	int want_md5 = check && starts(digest, "md5:"), want_sha1 = check && starts(digest, "sha1:");
 	int want_sha256 = check && starts(digest, "sha256:");
-	int exec_bit = (e->st.mode & 0111) != 0;
+	int exec_bit = (st->mode & 0111) != 0;
 	const char *place = ioc_place(path);
+	if (may_batch && c->verifier && want_md5 && !c->scan_verified && !place && !tmp_dir(path) &&
+	    size <= c->max_file_size && (err = batch(c, path, st, &f, owner, digest)) != 0) {
+		err = err > 0 ? 0 : err;
+		goto done;
+	}
 	int yara = size <= c->max_file_size;
 	int whole = size <= c->block;
 	size_t overlap = 0, got = 0;
@@ -512,11 +536,11 @@ static int process_file(scan_ctx *c, const awp_walk_entry *e)
 			memcpy(head, c->buf, headlen);
 			magic = is_script_or_elf(c->buf, got);
 			hashing = l->nhashes && (exec_bit || magic);
-			digests_start(c->dg, want_md5 || (hashing && l->has_md5), want_sha1 || (hashing && l->has_sha1),
+			awp_digests_start(c->dg, want_md5 || (hashing && l->has_md5), want_sha1 || (hashing && l->has_sha1),
 				      want_sha256 || (hashing && l->has_sha256));
 			first = 0;
 		}
-		digests_update(c->dg, c->buf + overlap, got);
+		awp_digests_update(c->dg, c->buf + overlap, got);
 		c->r->stats.bytes += got;
 		off += got;
 		/* A whole file is scanned after its digest check (below). */
@@ -535,7 +559,7 @@ static int process_file(scan_ctx *c, const awp_walk_entry *e)
 					   "Scan this file separately with a higher --max-file-size.", "")) < 0)
 		goto done;
 	hexes h;
-	digests_final(c->dg, &h);
+	awp_digests_final(c->dg, &h);
 	if (hashing) {
 		c->r->stats.hashed++;
 		if ((err = hash_hits(c, path, &h)) < 0)
@@ -613,7 +637,27 @@ static int walk_cb(awp_fs *fs, const awp_walk_entry *e, void *payload)
 	}
 	if (e->hardlink_repeat)
 		return 0;
-	return process_file(c, e);
+	return process_file(c, e->path, &e->st, 1);
+}
+
+/* The verifier finished a dpkg file: verified, or back to the general path. */
+static int verified_cb(verify_job *j, const char *md5, const hexes *h, void *payload)
+{
+	scan_ctx *c = payload;
+	if (j->err) {
+		c->r->stats.files++;
+		return awp_report_warn(c->r, "%s: %s", j->path, j->errmsg);
+	}
+	if (strcmp(md5, j->expect) != 0) /* tampered: reported (and scanned) by the general path */
+		return process_file(c, j->path, &j->st, 0);
+	c->r->stats.files++;
+	c->r->stats.bytes += j->off;
+	c->r->stats.digest_checked++;
+	c->r->stats.verified_skipped++;
+	if (!j->lists)
+		return 0;
+	c->r->stats.hashed++;
+	return hash_hits(c, j->path, h);
 }
 
 static void walk_err(const char *path, int code, const char *message, void *payload)
@@ -705,8 +749,9 @@ AWP_EXTERN int awp_threats_scan(awp_threat_report **out, awp_fs *fs, const awp_t
 		c.inv = own_inv;
 	}
 	c.bufcap = c.block;
-	if (!(c.buf = awp_malloc(c.bufcap + 1)) || (err = digests_new(&c.dg)) < 0 ||
-	    (err = awp_rules_scanner_new(&c.scanner, db->rules, c.timeout)) < 0 || (err = load_conffiles(&c)) < 0) {
+	if (!(c.buf = awp_malloc(c.bufcap + 1)) || (err = awp_digests_new(&c.dg)) < 0 ||
+	    (err = awp_rules_scanner_new(&c.scanner, db->rules, c.timeout)) < 0 || (err = load_conffiles(&c)) < 0 ||
+	    (err = awp_verifier_new(&c.verifier, &db->lists, verified_cb, &c)) < 0) {
 		if (!err)
 			err = AWP_ENOMEM;
 		goto done;
@@ -714,7 +759,7 @@ AWP_EXTERN int awp_threats_scan(awp_threat_report **out, awp_fs *fs, const awp_t
 	awp_walk_options wo = AWP_WALK_OPTIONS_INIT;
 	wo.on_error = walk_err;
 	wo.error_payload = &c;
-	if ((err = awp_fs_walk(fs, &wo, walk_cb, &c)) < 0)
+	if ((err = awp_fs_walk(fs, &wo, walk_cb, &c)) < 0 || (err = awp_verifier_flush(c.verifier)) < 0)
 		goto done;
 	if (use_vdb && c.inv) {
 		r->stats.vulndb_used = 1;
@@ -725,8 +770,9 @@ AWP_EXTERN int awp_threats_scan(awp_threat_report **out, awp_fs *fs, const awp_t
 		awp_report_warn(r, "more than %d threats: the rest were not recorded", AWP_MAX_THREATS);
 	awp_report_sort(r);
 done:
+	awp_verifier_free(c.verifier);
 	awp_rules_scanner_free(c.scanner);
-	digests_free(c.dg);
+	awp_digests_free(c.dg);
 	free(c.buf);
 	awp_strmap_free(&c.conffiles);
 	awp_arena_free(&c.tmp);

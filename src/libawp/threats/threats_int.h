@@ -167,7 +167,16 @@ awp_threat_severity awp_severity_parse(const char *s, awp_threat_severity def);
 
 /* ---- scan context (scan.c, archive.c) ---- */
 
-typedef struct awp_digests awp_digests; /* md5/sha1/sha256 contexts (scan.c) */
+/* MD5/SHA-1/SHA-256 contexts, only those started are computed (scan.c). */
+typedef struct awp_digests awp_digests;
+typedef struct hexes {
+	char md5[33], sha1[41], sha256[65]; /* "" when not computed */
+} hexes;
+int awp_digests_new(awp_digests **out);
+void awp_digests_free(awp_digests *d);
+void awp_digests_start(awp_digests *d, int md5, int sha1, int sha256);
+void awp_digests_update(awp_digests *d, const void *p, size_t n);
+void awp_digests_final(awp_digests *d, hexes *h);
 
 typedef struct scan_ctx {
 	awp_fs *fs;
@@ -178,6 +187,7 @@ typedef struct scan_ctx {
 	awp_strmap conffiles;        /* dpkg conffiles (not checked for tampering) */
 	awp_arena tmp;               /* conffile paths */
 	awp_digests *dg;
+	struct awp_verifier *verifier; /* dpkg files, sixteen at a time */
 	uint8_t *buf;                /* one block + overlap */
 	size_t bufcap;
 	/* resolved options */
@@ -205,6 +215,54 @@ int awp_scan_entry(scan_ctx *c, const char *path, const uint8_t *buf, size_t len
 int awp_scan_yara(scan_ctx *c, const char *path, const uint8_t *buf, size_t len, int whole);
 /** Look a buffer's digests up in the hash lists (whole content). */
 int awp_scan_hash_buf(scan_ctx *c, const char *path, const uint8_t *buf, size_t len);
+
+/* ---- MD5 over many messages at once (md5x.c) ---- */
+
+#define AWP_MD5X_LANES 16
+void awp_md5_init(uint32_t st[4]);
+/** Scalar MD5 compression of nblocks 64-byte blocks. */
+void awp_md5_blocks(uint32_t st[4], const uint8_t *p, size_t nblocks);
+/** Pad the final tail (< 64 bytes, in a buffer of >= 128) of a message of
+ *  `total` bytes; returns the blocks to compress (1 or 2). */
+size_t awp_md5_pad(uint8_t *tail, size_t taillen, uint64_t total);
+void awp_md5_hex(const uint32_t st[4], char out[33]);
+/** AWP_MD5X_LANES when the CPU hashes lanes in parallel (AVX-512), else 1. */
+size_t awp_md5x_lanes(void);
+/** Compress nblocks blocks in every lane; lane l reads base + off[l] + 64*i.
+ *  st[word][lane]. Lanes whose result is unused may point at any readable
+ *  nblocks*64 bytes. */
+void awp_md5x_blocks(uint32_t st[4][AWP_MD5X_LANES], const uint8_t *base, const uint32_t off[AWP_MD5X_LANES],
+		     size_t nblocks);
+
+/* ---- package digest verification, many files at once (verify.c) ---- */
+
+/** A dpkg-owned file whose MD5 is to be compared with its package's. */
+typedef struct verify_job {
+	char *path;          /* owned */
+	awp_stat st;
+	awp_file *f;         /* owned */
+	uint64_t size;       /* awp_file_size at open */
+	uint64_t off;        /* bytes read so far */
+	long owner;          /* package index */
+	char expect[33];     /* lowercase hex */
+	int lists;           /* compute the hash lists' digests (executable or script) */
+	int exec_bit;
+	int eof, err;        /* err: a read failed (message in errmsg) */
+	char errmsg[256];
+} verify_job;
+void awp_verify_job_free(verify_job *j);
+
+typedef struct awp_verifier awp_verifier;
+/** A job is complete: md5 is the file's MD5 (hex, "" after a read error),
+ *  h the hash lists' digests when j->lists. The verifier frees j after. */
+typedef int (*verify_done_cb)(verify_job *j, const char *md5, const hexes *h, void *payload);
+int awp_verifier_new(awp_verifier **out, const awp_lists *lists, verify_done_cb cb, void *payload);
+/** Frees unfinished jobs without calling back. */
+void awp_verifier_free(awp_verifier *v);
+/** Hand a job over (always taken, even on error); may complete others. */
+int awp_verifier_add(awp_verifier *v, verify_job *j);
+/** Complete every job. */
+int awp_verifier_flush(awp_verifier *v);
 
 /* ---- malicious packages (malpkg.c) ---- */
 int awp_threats_malpkg(awp_threat_report *r, const awp_inventory *inv, const char *db_path);
