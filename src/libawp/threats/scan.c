@@ -196,11 +196,66 @@ static int yara_hit(const rule_hit *h, void *payload)
 			      h->remediation[0] ? h->remediation : "Investigate the file; remove it if it is malicious.", "");
 }
 
-int awp_scan_yara(scan_ctx *c, const char *path, const uint8_t *buf, size_t len, int whole)
+/* Where the persistence rules apply: the awp_path condition of
+ * rules/threats/persistence.yar, as prefixes. */
+static int persist_path(const char *p)
+{
+	static const char *const pre[] = {"/etc/cron", "/etc/anacrontab", "/etc/init.d/", "/etc/rc", "/etc/systemd/",
+					  "/etc/profile", "/etc/bash.bashrc", "/etc/bashrc", "/etc/environment",
+					  "/var/spool/cron/", "/usr/lib/systemd/", "/lib/systemd/", "/root/."};
+	for (size_t i = 0; i < sizeof(pre) / sizeof(pre[0]); i++)
+		if (starts(p, pre[i]))
+			return 1;
+	if (starts(p, "/home/")) {
+		const char *sl = strchr(p + 6, '/');
+		return sl && sl > p + 6 && sl[1] == '.';
+	}
+	return 0;
+}
+
+/* Server-side scripts: by extension (of the file or archive entry), by
+ * place (document roots, servlet containers), or by an opening tag in the
+ * first bytes (PHP, JSP/ASP). */
+static int web_file(const char *p, const uint8_t *head, size_t len)
+{
+	static const char *const ext[] = {".php", ".php3", ".php4", ".php5", ".php7", ".php8", ".phtml", ".phar",
+					  ".inc", ".jsp", ".jspx", ".jspf", ".asp", ".aspx", ".ashx", ".asmx",
+					  ".cfm", ".cgi"};
+	static const char *const roots[] = {"/var/www/", "/srv/", "/usr/share/nginx/", "/usr/local/apache2/",
+					    "/var/lib/tomcat", "/usr/share/tomcat", "/opt/tomcat", "/var/lib/jetty",
+					    "/usr/local/tomcat"};
+	const char *base = strrchr(p, '/');
+	const char *dot = strrchr(base ? base : p, '.');
+	if (dot)
+		for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++)
+			if (!strcasecmp(dot, ext[i]))
+				return 1;
+	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++)
+		if (starts(p, roots[i]))
+			return 1;
+	if (strstr(p, "/public_html/") || strstr(p, "/webapps/") || strstr(p, "/htdocs/"))
+		return 1;
+	size_t n = len < 1024 ? len : 1024;
+	return memmem(head, n, "<?php", 5) || memmem(head, n, "<?=", 3) || memmem(head, n, "<%", 2);
+}
+
+unsigned awp_scan_class(const char *path, const uint8_t *head, size_t len)
+{
+	unsigned cls = len >= 4 && !memcmp(head, "\x7f" "ELF", 4) ? AWP_CLS_ELF : AWP_CLS_NOT_ELF;
+	if (persist_path(path))
+		cls |= AWP_CLS_PERSIST;
+	if (web_file(path, head, len))
+		cls |= AWP_CLS_WEB;
+	return cls;
+}
+
+int awp_scan_yara(scan_ctx *c, int set, const char *path, const uint8_t *buf, size_t len, int whole)
 {
 	yara_cb_ctx y = {c, path, buf, len, whole};
+	if (set < 0)
+		return 0;
 	c->r->stats.yara_scans++;
-	int err = awp_rules_scan(c->scanner, path, buf, len, yara_hit, &y);
+	int err = awp_rules_scan(c->scanner, set, path, buf, len, yara_hit, &y);
 	if (err == AWP_ELIMIT)
 		return awp_report_add(c->r, AWP_THREAT_SCAN_LIMIT, AWP_SEV_LOW, "yara-limit", "awp", path, 0, awp_error_last(),
 				      "not fully scanned: the YARA scan stopped at a limit (time or match count)",
@@ -212,7 +267,8 @@ int awp_scan_entry(scan_ctx *c, const char *path, const uint8_t *buf, size_t len
 {
 	size_t saved = c->nseen;
 	c->nseen = 0;
-	int err = awp_scan_yara(c, path, buf, len, 1);
+	int set = awp_rules_pick(c->db->rules, awp_scan_class(path, buf, len), len);
+	int err = awp_scan_yara(c, set, path, buf, len, 1);
 	c->nseen = saved;
 	if (err >= 0 && (exec || is_script_or_elf(buf, len)))
 		err = awp_scan_hash_buf(c, path, buf, len);
@@ -516,7 +572,7 @@ static int process_file(scan_ctx *c, const char *path, const awp_stat *st, int m
 	int whole = size <= c->block;
 	size_t overlap = 0, got = 0;
 	uint64_t off = 0;
-	int hashing = 0, magic = 0, first = 1;
+	int hashing = 0, magic = 0, first = 1, set = -1;
 	uint8_t head[512];
 	size_t headlen = 0;
 	c->nseen = 0;
@@ -535,6 +591,7 @@ static int process_file(scan_ctx *c, const char *path, const awp_stat *st, int m
 			headlen = got < sizeof head ? got : sizeof head;
 			memcpy(head, c->buf, headlen);
 			magic = is_script_or_elf(c->buf, got);
+			set = awp_rules_pick(c->db->rules, awp_scan_class(path, c->buf, got), size);
 			hashing = l->nhashes && (exec_bit || magic);
 			awp_digests_start(c->dg, want_md5 || (hashing && l->has_md5), want_sha1 || (hashing && l->has_sha1),
 				      want_sha256 || (hashing && l->has_sha256));
@@ -544,7 +601,7 @@ static int process_file(scan_ctx *c, const char *path, const awp_stat *st, int m
 		c->r->stats.bytes += got;
 		off += got;
 		/* A whole file is scanned after its digest check (below). */
-		if (yara && !whole && got && (err = awp_scan_yara(c, path, c->buf, overlap + got, 0)) < 0)
+		if (yara && !whole && got && (err = awp_scan_yara(c, set, path, c->buf, overlap + got, 0)) < 0)
 			goto done;
 		if (whole || got < want)
 			break;
@@ -592,7 +649,7 @@ static int process_file(scan_ctx *c, const char *path, const awp_stat *st, int m
 	 * package is the MAL-/vulnerability feeds' job. Most of a system's
 	 * bytes are such files, so this is the main saving (docs/threats.md). */
 	if (yara && whole && (!verified || c->scan_verified)) {
-		if ((err = awp_scan_yara(c, path, c->buf, (size_t)size, 1)) < 0)
+		if ((err = awp_scan_yara(c, set, path, c->buf, (size_t)size, 1)) < 0)
 			goto done;
 	} else if (verified && whole) {
 		c->r->stats.verified_skipped++;

@@ -123,6 +123,15 @@ typedef struct rule_hit {
 	size_t data_len;
 } rule_hit;
 typedef int (*rule_hit_cb)(const rule_hit *h, void *payload);
+/* File classes for rule scopes (meta scope; docs/threats.md). */
+#define AWP_CLS_ELF 1u        /* starts with the ELF magic */
+#define AWP_CLS_NOT_ELF 2u
+#define AWP_CLS_PERSIST 4u    /* cron, rc, systemd, profiles, home dotfiles */
+#define AWP_CLS_WEB 8u        /* web scripts by name, place or opening tag */
+#define AWP_CLS_ALL 15u
+/** The rule set for a file of these classes and size; -1 when no rule can
+ *  match it. */
+int awp_rules_pick(const awp_rules *r, unsigned cls, uint64_t size);
 /** A scanner: per scan (per thread), holds the awp_path variable. */
 typedef struct awp_rules_scanner awp_rules_scanner;
 int awp_rules_scanner_new(awp_rules_scanner **out, awp_rules *r, unsigned timeout);
@@ -131,7 +140,7 @@ void awp_rules_scanner_free(awp_rules_scanner *s);
  * Scan a buffer. `path` is given to rules as the external variable awp_path.
  * @return 0, AWP_ELIMIT on timeout (message set), AWP_ERROR
  */
-int awp_rules_scan(awp_rules_scanner *s, const char *path, const uint8_t *buf, size_t len, rule_hit_cb cb,
+int awp_rules_scan(awp_rules_scanner *s, int set, const char *path, const uint8_t *buf, size_t len, rule_hit_cb cb,
 		   void *payload);
 
 /* ---- database ---- */
@@ -211,8 +220,12 @@ int awp_scan_archive_mem(scan_ctx *c, const char *path, const uint8_t *buf, size
 int awp_scan_archive_file(scan_ctx *c, const char *path, awp_file *f);
 /** Scan one buffer as a file (archive entry): YARA, hash lookup, nested archives. */
 int awp_scan_entry(scan_ctx *c, const char *path, const uint8_t *buf, size_t len, int exec, unsigned depth);
-/** YARA-scan a block; hits deduplicated per file; `text_base` nonzero when buf is the whole file (lines known). */
-int awp_scan_yara(scan_ctx *c, const char *path, const uint8_t *buf, size_t len, int whole);
+/** File classes (AWP_CLS_*) of a file from its path and first bytes. */
+unsigned awp_scan_class(const char *path, const uint8_t *head, size_t len);
+/** YARA-scan a block with rule set `set` (awp_rules_pick; -1: nothing to
+ *  do); hits deduplicated per file; `whole` nonzero when buf is the whole
+ *  file (lines known). */
+int awp_scan_yara(scan_ctx *c, int set, const char *path, const uint8_t *buf, size_t len, int whole);
 /** Look a buffer's digests up in the hash lists (whole content). */
 int awp_scan_hash_buf(scan_ctx *c, const char *path, const uint8_t *buf, size_t len);
 
