@@ -40,6 +40,8 @@
 #include <openssl/evp.h>
 
 #include <arpa/inet.h>
+#include <pthread.h>
+#include <unistd.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -544,8 +546,17 @@ static int process_file(scan_ctx *c, const char *path, const awp_stat *st, int m
 	const awp_lists *l = &c->db->lists;
 	awp_file *f = NULL;
 	char pkgbuf[512];
-	int err = awp_file_open(&f, c->fs, st->ino);
-	if (err < 0)
+	uint64_t ino = st->ino;
+	int err = 0;
+	if (c->by_path) {
+		/* A host directory's inode numbers belong to the handle that met
+		 * them (fs/dir.c): this worker's handle finds the file by path. */
+		awp_stat own;
+		if ((err = awp_fs_lookup(c->fs, path, 0, &own)) < 0)
+			return awp_report_warn(c->r, "%s: %s", path, awp_error_last());
+		ino = own.ino;
+	}
+	if ((err = awp_file_open(&f, c->fs, ino)) < 0)
 		return awp_report_warn(c->r, "%s: %s", path, awp_error_last());
 	uint64_t size = awp_file_size(f);
 	const char *digest = "";
@@ -672,26 +683,17 @@ done:
 	return err;
 }
 
+static int suid_check(scan_ctx *c, const awp_walk_entry *e);
+
 static int walk_cb(awp_fs *fs, const awp_walk_entry *e, void *payload)
 {
 	(void)fs;
 	scan_ctx *c = payload;
+	int err;
 	if (e->st.type != AWP_FT_REG)
 		return 0;
-	if (e->st.mode & 06000) {
-		const char *digest;
-		if (owner_of(c, e->path, &digest) < 0) {
-			char ev[64];
-			snprintf(ev, sizeof ev, "mode %04o uid %u", e->st.mode & 07777, e->st.uid);
-			int err = awp_report_add(c->r, AWP_THREAT_PERSISTENCE, AWP_SEV_HIGH, "suid-unowned", "awp", e->path, 0, ev,
-						 "SUID/SGID file that no package installed: a classic way to keep root",
-						 "Check where it came from; remove the SUID/SGID bit (chmod u-s,g-s) or the "
-						 "file unless it is expected.",
-						 "");
-			if (err < 0)
-				return err;
-		}
-	}
+	if ((err = suid_check(c, e)) < 0)
+		return err;
 	if (e->hardlink_repeat)
 		return 0;
 	return process_file(c, e->path, &e->st, 1);
@@ -764,6 +766,225 @@ static int vulndb_present(const char *path)
 	return path && path[0] && stat(path, &st) == 0;
 }
 
+/* ---- workers ---- */
+
+/* Files flow from the walker (the calling thread) to the workers through a
+ * bounded queue; each worker has its own filesystem handle, scanner,
+ * buffers, verifier and report, merged (then sorted) at the end. */
+typedef struct qjob {
+	char *path;
+	awp_stat st;
+} qjob;
+
+typedef struct pool {
+	pthread_mutex_t mu;
+	pthread_cond_t not_empty, not_full;
+	qjob q[AWP_QUEUE_CAP];
+	size_t head, count;
+	int closed;  /* the walk is over */
+	int failed;  /* a worker failed: stop */
+} pool;
+
+typedef struct worker {
+	scan_ctx c;
+	pool *p;
+	pthread_t th;
+	int started;
+	int err;
+	char errmsg[512];
+} worker;
+
+/* Per-thread parts of a context: buffer, digests, scanner, verifier. */
+static int ctx_open(scan_ctx *c)
+{
+	int err = 0;
+	c->bufcap = c->block;
+	if (!(c->buf = awp_malloc(c->bufcap + 1)) || (err = awp_digests_new(&c->dg)) < 0 ||
+	    (err = awp_rules_scanner_new(&c->scanner, c->db->rules, c->timeout)) < 0 ||
+	    (err = awp_verifier_new(&c->verifier, &c->db->lists, verified_cb, c)) < 0)
+		return err < 0 ? err : AWP_ENOMEM;
+	return 0;
+}
+
+static void ctx_close(scan_ctx *c)
+{
+	awp_verifier_free(c->verifier);
+	awp_rules_scanner_free(c->scanner);
+	awp_digests_free(c->dg);
+	free(c->buf);
+	c->verifier = NULL;
+	c->scanner = NULL;
+	c->dg = NULL;
+	c->buf = NULL;
+}
+
+static void *worker_main(void *arg)
+{
+	worker *w = arg;
+	pool *p = w->p;
+	int err = 0;
+	for (;;) {
+		pthread_mutex_lock(&p->mu);
+		while (!p->count && !p->closed && !p->failed)
+			pthread_cond_wait(&p->not_empty, &p->mu);
+		if (p->failed || !p->count) {
+			pthread_mutex_unlock(&p->mu);
+			break;
+		}
+		qjob j = p->q[p->head];
+		p->head = (p->head + 1) % AWP_QUEUE_CAP;
+		p->count--;
+		pthread_cond_signal(&p->not_full);
+		pthread_mutex_unlock(&p->mu);
+		err = process_file(&w->c, j.path, &j.st, 1);
+		free(j.path);
+		if (err < 0)
+			break;
+	}
+	if (err >= 0)
+		err = awp_verifier_flush(w->c.verifier);
+	if (err < 0) {
+		w->err = err;
+		snprintf(w->errmsg, sizeof w->errmsg, "%s", awp_error_last());
+		pthread_mutex_lock(&p->mu);
+		p->failed = 1;
+		pthread_cond_broadcast(&p->not_full);
+		pthread_cond_broadcast(&p->not_empty);
+		pthread_mutex_unlock(&p->mu);
+	}
+	return NULL;
+}
+
+typedef struct walker {
+	scan_ctx *c; /* the calling thread's context: SUID checks, walk errors */
+	pool *p;
+} walker;
+
+static int suid_check(scan_ctx *c, const awp_walk_entry *e)
+{
+	const char *digest;
+	if (!(e->st.mode & 06000) || owner_of(c, e->path, &digest) >= 0)
+		return 0;
+	char ev[64];
+	snprintf(ev, sizeof ev, "mode %04o uid %u", e->st.mode & 07777, e->st.uid);
+	return awp_report_add(c->r, AWP_THREAT_PERSISTENCE, AWP_SEV_HIGH, "suid-unowned", "awp", e->path, 0, ev,
+			      "SUID/SGID file that no package installed: a classic way to keep root",
+			      "Check where it came from; remove the SUID/SGID bit (chmod u-s,g-s) or the "
+			      "file unless it is expected.",
+			      "");
+}
+
+static int walk_pool_cb(awp_fs *fs, const awp_walk_entry *e, void *payload)
+{
+	(void)fs;
+	walker *wk = payload;
+	pool *p = wk->p;
+	int err;
+	if (e->st.type != AWP_FT_REG)
+		return 0;
+	if ((err = suid_check(wk->c, e)) < 0)
+		return err;
+	if (e->hardlink_repeat)
+		return 0;
+	char *path = awp_strdup(e->path);
+	if (!path)
+		return AWP_ENOMEM;
+	pthread_mutex_lock(&p->mu);
+	while (p->count == AWP_QUEUE_CAP && !p->failed)
+		pthread_cond_wait(&p->not_full, &p->mu);
+	if (p->failed) {
+		pthread_mutex_unlock(&p->mu);
+		free(path);
+		return AWP_ECANCELED;
+	}
+	p->q[(p->head + p->count) % AWP_QUEUE_CAP] = (qjob){path, e->st};
+	p->count++;
+	pthread_cond_signal(&p->not_empty);
+	pthread_mutex_unlock(&p->mu);
+	return 0;
+}
+
+static unsigned thread_count(const awp_threat_scan_options *opts)
+{
+	unsigned n = opts->version >= 2 ? opts->threads : 0;
+	if (!n) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		n = cpus > 0 ? (unsigned)cpus : 1;
+	}
+	return n > AWP_MAX_THREADS ? AWP_MAX_THREADS : n;
+}
+
+/* Walk in this thread, scan in `n` workers. */
+static int scan_threaded(scan_ctx *c, awp_walk_options *wo, unsigned n)
+{
+	pool p;
+	memset(&p, 0, sizeof p);
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.not_empty, NULL);
+	pthread_cond_init(&p.not_full, NULL);
+	worker *ws = awp_calloc(n, sizeof(*ws));
+	int err = 0;
+	if (!ws) {
+		err = AWP_ENOMEM;
+		goto done;
+	}
+	for (unsigned i = 0; i < n && err >= 0; i++) {
+		worker *w = &ws[i];
+		w->c = *c; /* options, database, inventory, conffiles (read only) */
+		w->c.fs = NULL;
+		w->c.buf = NULL;
+		w->c.dg = NULL;
+		w->c.scanner = NULL;
+		w->c.verifier = NULL;
+		w->p = &p;
+		if (!(w->c.r = awp_calloc(1, sizeof(*w->c.r)))) {
+			err = AWP_ENOMEM;
+			break;
+		}
+		if ((err = awp_fs_reopen(&w->c.fs, c->fs)) < 0 || (err = ctx_open(&w->c)) < 0)
+			break;
+		w->c.by_path = !strcmp(awp_fs_info_get(c->fs)->type, "dir");
+		if (pthread_create(&w->th, NULL, worker_main, w) != 0) {
+			err = awp_error_set(AWP_ERROR, "threats: cannot start a worker thread");
+			break;
+		}
+		w->started = 1;
+	}
+	if (err >= 0) {
+		walker wk = {c, &p};
+		err = awp_fs_walk(c->fs, wo, walk_pool_cb, &wk);
+	}
+	pthread_mutex_lock(&p.mu);
+	p.closed = 1;
+	if (err < 0)
+		p.failed = 1;
+	pthread_cond_broadcast(&p.not_empty);
+	pthread_cond_broadcast(&p.not_full);
+	pthread_mutex_unlock(&p.mu);
+	for (unsigned i = 0; i < n && ws; i++)
+		if (ws[i].started)
+			pthread_join(ws[i].th, NULL);
+	for (unsigned i = 0; i < n && ws; i++) {
+		if (ws[i].err < 0 && (err >= 0 || err == AWP_ECANCELED))
+			err = awp_error_set(ws[i].err, "%s", ws[i].errmsg);
+	}
+	for (unsigned i = 0; i < n && ws; i++) {
+		if (ws[i].c.r && err >= 0)
+			err = awp_report_merge(c->r, ws[i].c.r);
+		awp_threat_report_free(ws[i].c.r);
+		ctx_close(&ws[i].c);
+		awp_fs_free(ws[i].c.fs);
+	}
+	for (size_t i = p.head, k = 0; k < p.count; k++, i = (i + 1) % AWP_QUEUE_CAP)
+		free(p.q[i].path);
+done:
+	free(ws);
+	pthread_mutex_destroy(&p.mu);
+	pthread_cond_destroy(&p.not_empty);
+	pthread_cond_destroy(&p.not_full);
+	return err;
+}
+
 AWP_EXTERN int awp_threats_scan(awp_threat_report **out, awp_fs *fs, const awp_threat_db *db,
 				const awp_threat_scan_options *opts)
 {
@@ -796,6 +1017,7 @@ AWP_EXTERN int awp_threats_scan(awp_threat_report **out, awp_fs *fs, const awp_t
 	c.scan_verified = opts->scan_verified;
 	const char *vdb = opts->vulndb_path ? opts->vulndb_path : awp_vulndb_default_path();
 	int use_vdb = vulndb_present(vdb);
+	unsigned threads = thread_count(opts);
 	if (opts->inventory) {
 		c.inv = opts->inventory;
 	} else {
@@ -805,19 +1027,18 @@ AWP_EXTERN int awp_threats_scan(awp_threat_report **out, awp_fs *fs, const awp_t
 			awp_report_warn(r, "inventory: %s (tampering and malicious-package checks skipped)", awp_error_last());
 		c.inv = own_inv;
 	}
-	c.bufcap = c.block;
-	if (!(c.buf = awp_malloc(c.bufcap + 1)) || (err = awp_digests_new(&c.dg)) < 0 ||
-	    (err = awp_rules_scanner_new(&c.scanner, db->rules, c.timeout)) < 0 || (err = load_conffiles(&c)) < 0 ||
-	    (err = awp_verifier_new(&c.verifier, &db->lists, verified_cb, &c)) < 0) {
-		if (!err)
-			err = AWP_ENOMEM;
+	if ((err = load_conffiles(&c)) < 0)
 		goto done;
-	}
 	awp_walk_options wo = AWP_WALK_OPTIONS_INIT;
 	wo.on_error = walk_err;
 	wo.error_payload = &c;
-	if ((err = awp_fs_walk(fs, &wo, walk_cb, &c)) < 0 || (err = awp_verifier_flush(c.verifier)) < 0)
+	if (threads > 1) {
+		if ((err = scan_threaded(&c, &wo, threads)) < 0)
+			goto done;
+	} else if ((err = ctx_open(&c)) < 0 || (err = awp_fs_walk(fs, &wo, walk_cb, &c)) < 0 ||
+		   (err = awp_verifier_flush(c.verifier)) < 0) {
 		goto done;
+	}
 	if (use_vdb && c.inv) {
 		r->stats.vulndb_used = 1;
 		if ((err = awp_threats_malpkg(r, c.inv, vdb)) < 0)
@@ -827,10 +1048,7 @@ AWP_EXTERN int awp_threats_scan(awp_threat_report **out, awp_fs *fs, const awp_t
 		awp_report_warn(r, "more than %d threats: the rest were not recorded", AWP_MAX_THREATS);
 	awp_report_sort(r);
 done:
-	awp_verifier_free(c.verifier);
-	awp_rules_scanner_free(c.scanner);
-	awp_digests_free(c.dg);
-	free(c.buf);
+	ctx_close(&c);
 	awp_strmap_free(&c.conffiles);
 	awp_arena_free(&c.tmp);
 	awp_inventory_free(own_inv);

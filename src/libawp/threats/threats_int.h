@@ -29,6 +29,8 @@
 #define AWP_BLOCK_OVERLAP 4096                /* bytes repeated between blocks (see scan.c) */
 #define AWP_MIN_BLOCK (64u << 10)             /* smallest block accepted from options */
 #define AWP_MAX_ARCHIVE_ENTRY_NAME 4096       /* entry path kept in a threat's path */
+#define AWP_MAX_THREADS 16                    /* scan workers: beyond this the walk and I/O dominate */
+#define AWP_QUEUE_CAP 512                     /* files queued between the walker and the workers */
 
 /* Defaults of awp_threat_scan_options. */
 #define AWP_DEF_MAX_FILE_SIZE (512ull << 20)
@@ -169,7 +171,10 @@ int awp_report_add(awp_threat_report *r, awp_threat_kind kind, awp_threat_severi
 		   const char *source, const char *path, unsigned long line, const char *evidence,
 		   const char *description, const char *remediation, const char *package);
 int awp_report_warn(awp_threat_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/** Threats by path, line, kind, rule (then every other field); warnings by text. */
 void awp_report_sort(awp_threat_report *r);
+/** Add src's threats, warnings and stats to dst (a worker's report). */
+int awp_report_merge(awp_threat_report *dst, const awp_threat_report *src);
 /** Escape bytes for evidence: printable ASCII as is, others \xNN; capped. */
 void awp_evidence(char *out, size_t cap, const void *data, size_t len);
 awp_threat_severity awp_severity_parse(const char *s, awp_threat_severity def);
@@ -207,6 +212,7 @@ typedef struct scan_ctx {
 	size_t archive_entries;
 	uint64_t archive_inflated;
 	int archives, tampering, scan_verified;
+	int by_path;                 /* open files by path, not inode (a worker on a host directory) */
 	/* per-file rule dedupe */
 	const char *seen_rules[AWP_MAX_THREATS_PER_FILE];
 	size_t nseen;
