@@ -8,6 +8,8 @@
  * The report is the same whatever the number of worker threads. Rule
  * scopes (meta scope, max_filesize) limit a rule file to the files they
  * name; an unknown scope is a warning and the rule applies everywhere.
+ * apt indexes whose SHA-256 matches their Release file are not YARA-scanned
+ * (also when read in blocks); one that does not match is.
  */
 #include "harness.h"
 #include "fscompare.h"
@@ -169,6 +171,57 @@ static void test_scopes(const char *dir)
 	awp_threat_db_free(db);
 }
 
+static void test_apt(const char *dir)
+{
+	char tree[600], rules[600];
+	snprintf(tree, sizeof tree, "%s/apt", dir);
+	snprintf(rules, sizeof rules, "%s/apt.yar", dir);
+	CHECK(test_sh("mkdir -p %s/var/lib/apt/lists && printf 'rule Apt_Marker { strings: $a = \"apt-marker-5\" "
+		      "condition: $a }\\n' > %s", tree, rules) == 0);
+	char lists[700];
+	snprintf(lists, sizeof lists, "%s/var/lib/apt/lists", tree);
+	put(lists, "h_dists_s_main_Packages", EICAR);
+	put(lists, "h_dists_s_main_Other", EICAR);
+	int rc = test_sh(
+		"set -e; cd %s\n"
+		"(head -c 100000 /dev/zero; printf apt-marker-5) > h_dists_s_main_Big\n"
+		"cp h_dists_s_main_Big h_dists_s_main_Big2\n"
+		"line() { echo \" $(sha256sum $1 | cut -d' ' -f1) $(stat -c %%s $1) $2\"; }\n"
+		"{ echo 'Origin: Test'; echo 'MD5Sum:'; echo ' 0 0 main/x'; echo 'SHA256:';\n"
+		"  line h_dists_s_main_Packages main/Packages; line h_dists_s_main_Big main/Big;\n"
+		"  echo ' 0000000000000000000000000000000000000000000000000000000000000000 68 main/Other';\n"
+		"  echo \" 0000000000000000000000000000000000000000000000000000000000000000 $(stat -c %%s h_dists_s_main_Big2) main/Big2\"; \n"
+		"} > h_dists_s_InRelease\n",
+		lists);
+	CHECK_EQ_INT(rc, 0);
+	const char *rp[] = {rules};
+	awp_threat_db_options o = AWP_THREAT_DB_OPTIONS_INIT;
+	o.no_default_lists = 1;
+	o.rule_paths = rp;
+	o.rule_path_count = 1;
+	o.cache_dir = "";
+	awp_threat_db *db = NULL;
+	CHECK_OK(awp_threat_db_load(&db, &o));
+	awp_fs *fs = NULL;
+	CHECK_OK(awp_fs_open_dir(&fs, tree));
+	if (!db || !fs)
+		return;
+	awp_threat_scan_options so = AWP_THREAT_SCAN_OPTIONS_INIT;
+	so.vulndb_path = "";
+	so.block_size = 65536; /* the Big files are read in blocks */
+	awp_threat_report *r = NULL;
+	CHECK_OK(awp_threats_scan(&r, fs, db, &so));
+	EXPECT(r, "EICAR_Test_File", "/var/lib/apt/lists/h_dists_s_main_Other", "malware");
+	EXPECT(r, "Apt_Marker", "/var/lib/apt/lists/h_dists_s_main_Big2", "malware");
+	CHECK_EQ_INT(awp_threat_count(r), 2);
+	if (awp_threat_count(r) != 2)
+		dump(r);
+	CHECK_EQ_INT(awp_threat_report_stats(r)->verified_skipped, 2);
+	awp_threat_report_free(r);
+	awp_fs_free(fs);
+	awp_threat_db_free(db);
+}
+
 void test_main(void)
 {
 	char *dir = test_tmpdir();
@@ -285,6 +338,7 @@ void test_main(void)
 	awp_fs_free(fs);
 	awp_threat_db_free(tdb);
 	test_scopes(dir);
+	test_apt(dir);
 	test_rmtree(dir);
 	free(dir);
 }

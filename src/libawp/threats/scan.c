@@ -512,6 +512,28 @@ static int read_full(awp_file *f, uint8_t *buf, size_t len, uint64_t off, size_t
 	return 0;
 }
 
+/* YARA over a file block by block (each block starting with the tail of
+ * the one before), for a file whose digest did not verify it. */
+static int yara_blocks(scan_ctx *c, awp_file *f, int set, const char *path)
+{
+	size_t overlap = 0, got = 0;
+	uint64_t off = 0;
+	int err;
+	for (;;) {
+		size_t want = c->block - overlap;
+		if ((err = read_full(f, c->buf + overlap, want, off, &got)) < 0)
+			return awp_report_warn(c->r, "%s: %s", path, awp_error_last());
+		off += got;
+		if (got && (err = awp_scan_yara(c, set, path, c->buf, overlap + got, 0)) < 0)
+			return err;
+		if (got < want)
+			return 0;
+		size_t keep = AWP_BLOCK_OVERLAP < overlap + got ? AWP_BLOCK_OVERLAP : overlap + got;
+		memmove(c->buf, c->buf + overlap + got - keep, keep);
+		overlap = keep;
+	}
+}
+
 static int tmp_dir(const char *p)
 {
 	return starts(p, "/tmp/") || starts(p, "/var/tmp/") || starts(p, "/dev/shm/");
@@ -579,8 +601,17 @@ static int process_file(scan_ctx *c, const char *path, const awp_stat *st, int m
 		err = err > 0 ? 0 : err;
 		goto done;
 	}
+	/* An apt index listed (size and SHA-256) by its Release file (apt.c). */
+	uint64_t apt_size = 0;
+	const char *apt_sha = NULL;
+	int apt = !check && !c->scan_verified && awp_apt_expected(&c->aptfiles, path, &apt_size, &apt_sha) &&
+		  apt_size == size;
+	want_sha256 |= apt;
 	int yara = size <= c->max_file_size;
 	int whole = size <= c->block;
+	/* A file read in blocks whose digest may verify it: YARA waits for
+	 * the verdict (a second pass when it does not verify). */
+	int defer = (check || apt) && !whole && !c->scan_verified;
 	size_t overlap = 0, got = 0;
 	uint64_t off = 0;
 	int hashing = 0, magic = 0, first = 1, set = -1;
@@ -612,7 +643,7 @@ static int process_file(scan_ctx *c, const char *path, const awp_stat *st, int m
 		c->r->stats.bytes += got;
 		off += got;
 		/* A whole file is scanned after its digest check (below). */
-		if (yara && !whole && got && (err = awp_scan_yara(c, set, path, c->buf, overlap + got, 0)) < 0)
+		if (yara && !whole && !defer && got && (err = awp_scan_yara(c, set, path, c->buf, overlap + got, 0)) < 0)
 			goto done;
 		if (whole || got < want)
 			break;
@@ -659,10 +690,15 @@ static int process_file(scan_ctx *c, const char *path, const awp_stat *st, int m
 	 * hits on distribution files are false positives, and a malicious
 	 * package is the MAL-/vulnerability feeds' job. Most of a system's
 	 * bytes are such files, so this is the main saving (docs/threats.md). */
+	if (apt)
+		verified = !strcmp(h.sha256, apt_sha);
 	if (yara && whole && (!verified || c->scan_verified)) {
 		if ((err = awp_scan_yara(c, set, path, c->buf, (size_t)size, 1)) < 0)
 			goto done;
-	} else if (verified && whole) {
+	} else if (yara && defer && !verified) {
+		if ((err = yara_blocks(c, f, set, path)) < 0)
+			goto done;
+	} else if (verified) {
 		c->r->stats.verified_skipped++;
 	}
 	if (tmp_dir(path) && (exec_bit || magic) &&
@@ -1027,7 +1063,7 @@ AWP_EXTERN int awp_threats_scan(awp_threat_report **out, awp_fs *fs, const awp_t
 			awp_report_warn(r, "inventory: %s (tampering and malicious-package checks skipped)", awp_error_last());
 		c.inv = own_inv;
 	}
-	if ((err = load_conffiles(&c)) < 0)
+	if ((err = load_conffiles(&c)) < 0 || (err = awp_apt_lists_load(&c.aptfiles, &c.tmp, fs)) < 0)
 		goto done;
 	awp_walk_options wo = AWP_WALK_OPTIONS_INIT;
 	wo.on_error = walk_err;
@@ -1050,6 +1086,7 @@ AWP_EXTERN int awp_threats_scan(awp_threat_report **out, awp_fs *fs, const awp_t
 done:
 	ctx_close(&c);
 	awp_strmap_free(&c.conffiles);
+	awp_strmap_free(&c.aptfiles);
 	awp_arena_free(&c.tmp);
 	awp_inventory_free(own_inv);
 	if (err < 0) {

@@ -30,6 +30,8 @@
 #define AWP_MIN_BLOCK (64u << 10)             /* smallest block accepted from options */
 #define AWP_MAX_ARCHIVE_ENTRY_NAME 4096       /* entry path kept in a threat's path */
 #define AWP_MAX_THREADS 16                    /* scan workers: beyond this the walk and I/O dominate */
+#define AWP_MAX_APT_RELEASES 256              /* Release files read from /var/lib/apt/lists */
+#define AWP_MAX_APT_RELEASE_SIZE (16u << 20)  /* one Release file (bookworm's: 150 KB) */
 #define AWP_QUEUE_CAP 512                     /* files queued between the walker and the workers */
 
 /* Defaults of awp_threat_scan_options. */
@@ -199,6 +201,7 @@ typedef struct scan_ctx {
 	awp_rules_scanner *scanner;
 	const awp_inventory *inv;
 	awp_strmap conffiles;        /* dpkg conffiles (not checked for tampering) */
+	awp_strmap aptfiles;         /* apt index path -> "size:sha256" from Release files (apt.c) */
 	awp_arena tmp;               /* conffile paths */
 	awp_digests *dg;
 	struct awp_verifier *verifier; /* dpkg files, sixteen at a time */
@@ -282,6 +285,12 @@ void awp_verifier_free(awp_verifier *v);
 int awp_verifier_add(awp_verifier *v, verify_job *j);
 /** Complete every job. */
 int awp_verifier_flush(awp_verifier *v);
+
+/* ---- apt indexes (apt.c) ---- */
+/** Read /var/lib/apt/lists/ *Release files: index path -> size and SHA-256. */
+int awp_apt_lists_load(awp_strmap *map, awp_arena *arena, awp_fs *fs);
+/** 1 with the expected size and SHA-256 (lowercase hex) when `path` is listed. */
+int awp_apt_expected(const awp_strmap *map, const char *path, uint64_t *size, const char **sha256);
 
 /* ---- malicious packages (malpkg.c) ---- */
 int awp_threats_malpkg(awp_threat_report *r, const awp_inventory *inv, const char *db_path);
