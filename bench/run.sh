@@ -11,3 +11,11 @@ for img in debian12-ext4-gpt.raw debian12-xfs-gpt.raw debian12-ext4-gpt.qcow2; d
 	echo "--- $img"
 	taskset -c 0 "$build/bench/bench_fs" "$fx/$img"
 done
+# Threats: not pinned (the scan uses every core); the tree is for `yara -r`.
+img=$fx/debian12-ext4-gpt.raw
+if [ -f "$img" ]; then
+	echo "--- threats: debian12-ext4-gpt.raw"
+	tree=$fx/work/debian12-tree
+	[ -d "$tree" ] || tree=
+	"$build/bench/bench_threats" "$img" $tree
+fi

@@ -92,6 +92,13 @@ AWP_EXTERN int awp_fs_open_mounts(awp_fs **out, const awp_fs_mount *mounts, size
  */
 AWP_EXTERN const char *awp_fs_probe(awp_source *src);
 
+/**
+ * Open another handle on the same filesystem (same source, or the same host
+ * directory), for another thread: handles are not thread safe.
+ * @return 0, or the error of opening (AWP_ENOMEM, AWP_ECORRUPT, ...)
+ */
+AWP_EXTERN int awp_fs_reopen(awp_fs **out, const awp_fs *fs);
+
 AWP_EXTERN void awp_fs_free(awp_fs *fs);
 AWP_EXTERN const awp_fs_info *awp_fs_info_get(const awp_fs *fs);
 /** The name given at open (for messages). */

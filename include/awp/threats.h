@@ -104,7 +104,7 @@ AWP_EXTERN void awp_threat_db_stats_get(const awp_threat_db *db, awp_threat_db_s
 
 typedef struct awp_threat_report awp_threat_report;
 
-#define AWP_THREAT_SCAN_OPTIONS_VERSION 1
+#define AWP_THREAT_SCAN_OPTIONS_VERSION 2
 typedef struct awp_threat_scan_options {
 	int version;
 	uint64_t max_file_size;    /**< YARA-scan files up to this size (0 = 512 MiB); larger: scan_limit */
@@ -125,8 +125,12 @@ typedef struct awp_threat_scan_options {
 	/** Advisory database for MAL- matching: NULL = awp_vulndb_default_path()
 	 *  when it exists, "" = none. */
 	const char *vulndb_path;
+	/** Worker threads reading and scanning files (version >= 2): 0 = one
+	 *  per online CPU (at most 16), 1 = all in the calling thread. Each
+	 *  worker opens its own handle on the filesystem (awp_fs_reopen). */
+	unsigned threads;
 } awp_threat_scan_options;
-#define AWP_THREAT_SCAN_OPTIONS_INIT {AWP_THREAT_SCAN_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL}
+#define AWP_THREAT_SCAN_OPTIONS_INIT {AWP_THREAT_SCAN_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, 0}
 
 /**
  * Scan a filesystem (normally a target's root).

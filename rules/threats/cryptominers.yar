@@ -14,6 +14,8 @@ rule Cryptominer_XMRig_Config
         severity = "high"
         kind = "malware"
         remediation = "Find the process or unit that starts the miner, remove it and its persistence, and rotate credentials on the host: miners are usually dropped after a compromise."
+        scope = "any"
+        max_filesize = 1048576
     strings:
         $donate = "\"donate-level\"" ascii
         $randomx = "\"randomx\"" ascii
@@ -21,28 +23,6 @@ rule Cryptominer_XMRig_Config
         $nicehash = "\"nicehash\"" ascii
     condition:
         filesize < 1MB and $donate and ($randomx or $pools or $nicehash)
-}
-
-rule Cryptominer_Binary
-{
-    meta:
-        description = "ELF binary with cryptocurrency miner strings (XMRig, stratum pool protocol)"
-        source = "XMRig source and public cryptojacking reports (Trend Micro, Aqua 2020-2023): stratum protocol strings and RandomX/CryptoNight algorithm names inside miner binaries"
-        severity = "high"
-        kind = "malware"
-        remediation = "Remove the binary and whatever starts it (cron, systemd, rc files); investigate how it got there."
-    strings:
-        $xmrig1 = "xmrig" ascii
-        $xmrig2 = "XMRig" ascii
-        $stratum1 = "stratum+tcp://" ascii
-        $stratum2 = "stratum+ssl://" ascii
-        $algo1 = "cryptonight" ascii
-        $algo2 = "RandomX" ascii
-        $json1 = "mining.subscribe" ascii
-        $json2 = "mining.submit" ascii
-        $donate = "donate-level" ascii
-    condition:
-        uint32(0) == 0x464c457f and 3 of them
 }
 
 rule Cryptominer_Pool_Command_Line
@@ -53,6 +33,8 @@ rule Cryptominer_Pool_Command_Line
         severity = "high"
         kind = "persistence"
         remediation = "Remove the entry that starts the miner, kill the miner process, and look for how the attacker got in."
+        scope = "not-elf"
+        max_filesize = 1048576
     strings:
         $url1 = "stratum+tcp://" ascii
         $url2 = "stratum+ssl://" ascii

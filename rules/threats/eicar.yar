@@ -11,6 +11,8 @@ rule EICAR_Test_File
         severity = "medium"
         kind = "malware"
         remediation = "A harmless test file that every scanner flags; remove it unless it was planted on purpose to test detection."
+        scope = "any"
+        max_filesize = 128
     strings:
         $eicar = "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
     condition:

@@ -17,6 +17,7 @@ rule Persistence_Reverse_Shell
         severity = "critical"
         kind = "persistence"
         remediation = "Remove the line, find who added it (file mtime, shell history, logs), and treat the host as compromised."
+        scope = "persistence"
     strings:
         $bash1 = /bash -i >& ?\/dev\/tcp\// ascii
         $bash2 = /\/dev\/tcp\/[0-9a-zA-Z.\-]{3,64}\/[0-9]{1,5} 0>&1/ ascii
@@ -38,6 +39,7 @@ rule Persistence_Download_And_Execute
         severity = "high"
         kind = "persistence"
         remediation = "Check what the downloaded script does and who added the entry; remove it unless it is a known, legitimate job (prefer signed packages over curl|sh)."
+        scope = "persistence"
     strings:
         $pipe = /(curl|wget) [^\n]{1,300}\| ?(ba|da)?sh\b/ ascii
         $then = /(curl|wget) [^\n]{1,300}(&&|;) ?(ba|da)?sh [^\n]{1,100}/ ascii

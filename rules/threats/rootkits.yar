@@ -15,6 +15,8 @@ rule Rootkit_LD_PRELOAD_Hooks
         severity = "critical"
         kind = "malware"
         remediation = "Empty /etc/ld.so.preload, remove the object, and rebuild the host: a rootkit hides other compromise."
+        scope = "elf"
+        max_filesize = 5242880
     strings:
         $preload = "/etc/ld.so.preload" ascii
         $h1 = "readdir64" ascii

@@ -13,6 +13,8 @@ rule Webshell_PHP_Eval_Request
         severity = "critical"
         kind = "malware"
         remediation = "Remove the file, review the web server's access logs for requests to it, and patch the application it was uploaded through."
+        scope = "web"
+        max_filesize = 2097152
     strings:
         $e1 = /(base64_decode|gzinflate|str_rot13|gzuncompress)\s*\(\s*\$_(POST|GET|REQUEST|COOKIE|SERVER)/ ascii
         $e2 = /\$_(POST|GET|REQUEST|COOKIE)\s*\[[^\]\n]{1,40}\]\s*\)/ ascii
@@ -35,6 +37,8 @@ rule Webshell_JSP_Runtime_Exec
         severity = "critical"
         kind = "malware"
         remediation = "Remove the file, review access logs, and patch the application server it was deployed through."
+        scope = "web"
+        max_filesize = 2097152
     strings:
         $x = "Runtime.getRuntime().exec(request.getParameter(" ascii
     condition:

@@ -5,6 +5,11 @@
  * in /tmp, hash list hit, forced ssh command, EICAR inside zip/jar/tar.gz/gz
  * and nested archives, a string across a block boundary, MAL- package), a
  * limit hit is reported as scan_limit, and a clean tree yields nothing.
+ * The report is the same whatever the number of worker threads. Rule
+ * scopes (meta scope, max_filesize) limit a rule file to the files they
+ * name; an unknown scope is a warning and the rule applies everywhere.
+ * apt indexes whose SHA-256 matches their Release file are not YARA-scanned
+ * (also when read in blocks); one that does not match is.
  */
 #include "harness.h"
 #include "fscompare.h"
@@ -106,6 +111,117 @@ static int make_vulndb(const char *dir, char *db, size_t cap)
 	return awp_vulndb_import(db, inputs, 1, NULL, NULL, &st);
 }
 
+/* Rule scopes: each rule file below marks every file it applies to. */
+static void test_scopes(const char *dir)
+{
+	char rdir[600], sdir[600];
+	snprintf(rdir, sizeof rdir, "%s/scoped-rules", dir);
+	snprintf(sdir, sizeof sdir, "%s/scoped", dir);
+	int rc = test_sh(
+		"set -e; mkdir -p %s %s/opt %s/srv/site\n"
+		"cd %s\n"
+		"printf 'rule S_Elf { meta: scope = \"elf\" strings: $a = \"scope-marker\" condition: $a }\\n' > elf.yar\n"
+		"printf 'rule S_Web { meta: scope = \"web\" strings: $a = \"scope-marker\" condition: $a }\\n' > web.yar\n"
+		"printf 'rule S_Small { meta: max_filesize = 100 strings: $a = \"scope-marker\" condition: $a }\\n' > small.yar\n"
+		"printf 'rule S_Bogus { meta: scope = \"bogus\" strings: $a = \"scope-marker\" condition: $a }\\n' > bogus.yar\n"
+		"cd %s\n"
+		"printf 'text scope-marker\\n' > opt/a.txt\n"
+		"printf '\\177ELF scope-marker\\n' > opt/b.bin\n"
+		"printf 'text scope-marker\\n' > srv/site/x.txt\n"
+		"printf '<?php echo 1; // scope-marker\\n' > opt/page\n"
+		"(printf 'scope-marker'; head -c 200 /dev/zero) > opt/big.txt\n",
+		rdir, sdir, sdir, rdir, sdir);
+	CHECK_EQ_INT(rc, 0);
+	const char *rp[] = {rdir};
+	awp_threat_db_options o = AWP_THREAT_DB_OPTIONS_INIT;
+	o.no_default_rules = 1;
+	o.no_default_lists = 1;
+	o.rule_paths = rp;
+	o.rule_path_count = 1;
+	o.cache_dir = "";
+	awp_threat_db *db = NULL;
+	CHECK_OK(awp_threat_db_load(&db, &o));
+	if (!db)
+		return;
+	CHECK_EQ_INT(awp_threat_db_warning_count(db), 1);
+	CHECK(awp_threat_db_warning(db, 0) && strstr(awp_threat_db_warning(db, 0), "unknown scope \"bogus\""));
+	awp_fs *fs = NULL;
+	CHECK_OK(awp_fs_open_dir(&fs, sdir));
+	awp_threat_scan_options so = AWP_THREAT_SCAN_OPTIONS_INIT;
+	so.vulndb_path = "";
+	awp_threat_report *r = NULL;
+	CHECK_OK(awp_threats_scan(&r, fs, db, &so));
+	EXPECT(r, "S_Small", "/opt/a.txt", "malware");
+	EXPECT(r, "S_Bogus", "/opt/a.txt", "malware");
+	EXPECT(r, "S_Elf", "/opt/b.bin", "malware");
+	EXPECT(r, "S_Small", "/opt/b.bin", "malware");
+	EXPECT(r, "S_Bogus", "/opt/b.bin", "malware");
+	EXPECT(r, "S_Web", "/srv/site/x.txt", "malware");
+	EXPECT(r, "S_Small", "/srv/site/x.txt", "malware");
+	EXPECT(r, "S_Bogus", "/srv/site/x.txt", "malware");
+	EXPECT(r, "S_Web", "/opt/page", "malware"); /* PHP opening tag */
+	EXPECT(r, "S_Small", "/opt/page", "malware");
+	EXPECT(r, "S_Bogus", "/opt/page", "malware");
+	EXPECT(r, "S_Bogus", "/opt/big.txt", "malware");
+	CHECK_EQ_INT(awp_threat_count(r), 12);
+	if (awp_threat_count(r) != 12)
+		dump(r);
+	awp_threat_report_free(r);
+	awp_fs_free(fs);
+	awp_threat_db_free(db);
+}
+
+static void test_apt(const char *dir)
+{
+	char tree[600], rules[600];
+	snprintf(tree, sizeof tree, "%s/apt", dir);
+	snprintf(rules, sizeof rules, "%s/apt.yar", dir);
+	CHECK(test_sh("mkdir -p %s/var/lib/apt/lists && printf 'rule Apt_Marker { strings: $a = \"apt-marker-5\" "
+		      "condition: $a }\\n' > %s", tree, rules) == 0);
+	char lists[700];
+	snprintf(lists, sizeof lists, "%s/var/lib/apt/lists", tree);
+	put(lists, "h_dists_s_main_Packages", EICAR);
+	put(lists, "h_dists_s_main_Other", EICAR);
+	int rc = test_sh(
+		"set -e; cd %s\n"
+		"(head -c 100000 /dev/zero; printf apt-marker-5) > h_dists_s_main_Big\n"
+		"cp h_dists_s_main_Big h_dists_s_main_Big2\n"
+		"line() { echo \" $(sha256sum $1 | cut -d' ' -f1) $(stat -c %%s $1) $2\"; }\n"
+		"{ echo 'Origin: Test'; echo 'MD5Sum:'; echo ' 0 0 main/x'; echo 'SHA256:';\n"
+		"  line h_dists_s_main_Packages main/Packages; line h_dists_s_main_Big main/Big;\n"
+		"  echo ' 0000000000000000000000000000000000000000000000000000000000000000 68 main/Other';\n"
+		"  echo \" 0000000000000000000000000000000000000000000000000000000000000000 $(stat -c %%s h_dists_s_main_Big2) main/Big2\"; \n"
+		"} > h_dists_s_InRelease\n",
+		lists);
+	CHECK_EQ_INT(rc, 0);
+	const char *rp[] = {rules};
+	awp_threat_db_options o = AWP_THREAT_DB_OPTIONS_INIT;
+	o.no_default_lists = 1;
+	o.rule_paths = rp;
+	o.rule_path_count = 1;
+	o.cache_dir = "";
+	awp_threat_db *db = NULL;
+	CHECK_OK(awp_threat_db_load(&db, &o));
+	awp_fs *fs = NULL;
+	CHECK_OK(awp_fs_open_dir(&fs, tree));
+	if (!db || !fs)
+		return;
+	awp_threat_scan_options so = AWP_THREAT_SCAN_OPTIONS_INIT;
+	so.vulndb_path = "";
+	so.block_size = 65536; /* the Big files are read in blocks */
+	awp_threat_report *r = NULL;
+	CHECK_OK(awp_threats_scan(&r, fs, db, &so));
+	EXPECT(r, "EICAR_Test_File", "/var/lib/apt/lists/h_dists_s_main_Other", "malware");
+	EXPECT(r, "Apt_Marker", "/var/lib/apt/lists/h_dists_s_main_Big2", "malware");
+	CHECK_EQ_INT(awp_threat_count(r), 2);
+	if (awp_threat_count(r) != 2)
+		dump(r);
+	CHECK_EQ_INT(awp_threat_report_stats(r)->verified_skipped, 2);
+	awp_threat_report_free(r);
+	awp_fs_free(fs);
+	awp_threat_db_free(db);
+}
+
 void test_main(void)
 {
 	char *dir = test_tmpdir();
@@ -180,8 +296,21 @@ void test_main(void)
 	size_t len = 0;
 	CHECK_OK(awp_threat_report_json(&json, &len, r, tree));
 	CHECK(json && strstr(json, "\"kind\": \"malicious_package\"") != NULL);
-	free(json);
 	awp_threat_report_free(r);
+	/* One thread or several: the same report, byte for byte. */
+	for (unsigned th = 1; th <= 4; th += 3) {
+		so.threads = th;
+		r = NULL;
+		CHECK_OK(awp_threats_scan(&r, fs, tdb, &so));
+		char *j2 = NULL;
+		size_t l2 = 0;
+		CHECK_OK(awp_threat_report_json(&j2, &l2, r, tree));
+		CHECK_MSG(json && j2 && !strcmp(json, j2), th == 1 ? "1 thread: same JSON" : "4 threads: same JSON");
+		free(j2);
+		awp_threat_report_free(r);
+	}
+	so.threads = 0;
+	free(json);
 
 	/* Archives off: the archive threats disappear, nothing else changes. */
 	so.no_archives = 1;
@@ -208,6 +337,8 @@ void test_main(void)
 	awp_threat_report_free(r);
 	awp_fs_free(fs);
 	awp_threat_db_free(tdb);
+	test_scopes(dir);
+	test_apt(dir);
 	test_rmtree(dir);
 	free(dir);
 }

@@ -67,6 +67,12 @@ AWP_EXTERN int awp_fs_open_dir(awp_fs **out, const char *path)
 	return fs_new(out, &awp_fs_dir_ops, NULL, path);
 }
 
+AWP_EXTERN int awp_fs_reopen(awp_fs **out, const awp_fs *fs)
+{
+	/* The dir backend opens by name (its path); others read the source. */
+	return fs_new(out, fs->ops, fs->src, fs->name);
+}
+
 AWP_EXTERN void awp_fs_free(awp_fs *fs)
 {
 	if (!fs)

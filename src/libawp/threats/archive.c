@@ -71,10 +71,12 @@ static int big_entry(scan_ctx *c, struct archive *a, const char *epath, uint8_t 
 		     uint64_t *inflated, int *stop)
 {
 	size_t overlap = 0;
+	/* Class from the first block; the size is not known: all sizes. */
+	int set = awp_rules_pick(c->db->rules, awp_scan_class(epath, buf, have), UINT64_MAX);
 	for (;;) {
 		size_t saved = c->nseen;
 		c->nseen = 0;
-		int err = awp_scan_yara(c, epath, buf, overlap + have, 0);
+		int err = awp_scan_yara(c, set, epath, buf, overlap + have, 0);
 		c->nseen = saved;
 		if (err < 0)
 			return err;

@@ -146,13 +146,52 @@ static int cmp_threat(const void *pa, const void *pb)
 		return a->line < b->line ? -1 : 1;
 	if (a->kind != b->kind)
 		return a->kind < b->kind ? -1 : 1;
-	return strcmp(a->rule, b->rule);
+	if ((c = strcmp(a->rule, b->rule)) != 0)
+		return c;
+	/* Ties broken on everything else: the order never depends on which
+	 * worker thread found what first. */
+	if ((c = strcmp(a->source, b->source)) != 0 || (c = strcmp(a->evidence, b->evidence)) != 0 ||
+	    (c = strcmp(a->package, b->package)) != 0 || (c = strcmp(a->description, b->description)) != 0)
+		return c;
+	return a->severity < b->severity ? -1 : a->severity > b->severity;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 void awp_report_sort(awp_threat_report *r)
 {
 	if (r->n > 1)
 		qsort(r->threats, r->n, sizeof(*r->threats), cmp_threat);
+	if (r->nwarns > 1)
+		qsort(r->warns, r->nwarns, sizeof(*r->warns), cmp_str);
+}
+
+int awp_report_merge(awp_threat_report *dst, const awp_threat_report *src)
+{
+	int err = 0;
+	for (size_t i = 0; i < src->n && err >= 0; i++) {
+		const awp_threat *t = &src->threats[i];
+		err = awp_report_add(dst, t->kind, t->severity, t->rule, t->source, t->path, t->line, t->evidence,
+				     t->description, t->remediation, t->package);
+	}
+	for (size_t i = 0; i < src->nwarns && err >= 0; i++)
+		err = awp_report_warn(dst, "%s", src->warns[i]);
+	dst->truncated |= src->truncated;
+	const awp_threat_scan_stats *a = &src->stats;
+	awp_threat_scan_stats *b = &dst->stats;
+	b->files += a->files;
+	b->bytes += a->bytes;
+	b->yara_scans += a->yara_scans;
+	b->hashed += a->hashed;
+	b->digest_checked += a->digest_checked;
+	b->verified_skipped += a->verified_skipped;
+	b->archives += a->archives;
+	b->archive_entries += a->archive_entries;
+	b->ioc_files += a->ioc_files;
+	return err;
 }
 
 AWP_EXTERN void awp_threat_report_free(awp_threat_report *r)

@@ -36,13 +36,27 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Rule sets by file class: for each class bit combination and file size
+ * bucket, the set holding every rule file that may match such a file. */
+#define NCOMBO 16                 /* class bits ELF|NOT_ELF|PERSIST|WEB */
+#define MAX_BUCKETS 32            /* distinct max_filesize values + 1 */
+#define MAX_SETS (NCOMBO * MAX_BUCKETS)
+
 struct awp_rules {
-	YR_RULES *rules;
+	YR_RULES *rules;              /* everything: metadata, counts */
 	size_t count;
+	uint64_t maxes[MAX_BUCKETS];  /* ascending bucket limits (the last is UINT64_MAX) */
+	size_t nbuckets;
+	int set_of[NCOMBO][MAX_BUCKETS]; /* index into sets, -1: no rule applies */
+	YR_RULES *sets[MAX_SETS];
+	size_t nsets;
+	int scoped;                   /* 0: one set (sets[0] == rules) for every file */
 };
 
 struct awp_rules_scanner {
-	YR_SCANNER *scanner;
+	awp_rules *r;
+	unsigned timeout;
+	YR_SCANNER *scanners[MAX_SETS]; /* created on first use */
 };
 
 typedef struct source {
@@ -275,6 +289,35 @@ done:
 	return err;
 }
 
+/* Compile the sources whose bit is set in `mask` (known to compile together). */
+static int compile_subset(YR_RULES **out, const sources *s, const uint8_t *mask)
+{
+	awp_lists quiet = {0};
+	awp_strbuf qlog = AWP_STRBUF_INIT;
+	compile_ctx q = {&quiet, "", &qlog, 0};
+	YR_COMPILER *comp = NULL;
+	int err;
+	if ((err = new_compiler(&comp, &q)) < 0)
+		goto done;
+	for (size_t i = 0; i < s->n; i++) {
+		if (!mask[i])
+			continue;
+		q.name = s->v[i].name;
+		if (yr_compiler_add_string(comp, s->v[i].data, s->v[i].name) != 0) {
+			err = awp_error_set(AWP_ERROR, "yara: %s: does not compile with the other rules", s->v[i].name);
+			goto done;
+		}
+	}
+	if (yr_compiler_get_rules(comp, out) != ERROR_SUCCESS)
+		err = awp_error_set(AWP_ENOMEM, "yara: cannot build the rules");
+done:
+	if (comp)
+		yr_compiler_destroy(comp);
+	awp_lists_free(&quiet);
+	awp_strbuf_free(&qlog);
+	return err;
+}
+
 /* ---- cache ---- */
 
 static int cache_dir(char *buf, size_t cap, const char *opt)
@@ -373,6 +416,195 @@ static int save_text(const char *tmp, void *arg)
 	return fclose(f) == 0 && n == sb->len ? 0 : -1;
 }
 
+/* ---- rule sets by file class ---- */
+
+static const char *meta_str(const YR_RULE *rule, const char *id)
+{
+	const YR_META *m;
+	yr_rule_metas_foreach(rule, m)
+	{
+		if (m->type == META_TYPE_STRING && !strcmp(m->identifier, id))
+			return m->string;
+	}
+	return "";
+}
+
+static int64_t meta_int(const YR_RULE *rule, const char *id)
+{
+	const YR_META *m;
+	yr_rule_metas_foreach(rule, m)
+	{
+		if (m->type == META_TYPE_INTEGER && !strcmp(m->identifier, id))
+			return m->integer;
+	}
+	return -1;
+}
+
+/* meta scope: comma-separated "any", "elf", "not-elf", "persistence", "web". */
+static unsigned scope_bits(const char *v, int *bad)
+{
+	static const struct {
+		const char *name;
+		unsigned bits;
+	} names[] = {{"any", AWP_CLS_ALL}, {"elf", AWP_CLS_ELF}, {"not-elf", AWP_CLS_NOT_ELF},
+		     {"persistence", AWP_CLS_PERSIST}, {"web", AWP_CLS_WEB}};
+	unsigned bits = 0;
+	*bad = 0;
+	if (!*v)
+		return AWP_CLS_ALL;
+	while (*v) {
+		size_t n = strcspn(v, ", ");
+		size_t i;
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (strlen(names[i].name) == n && !strncmp(v, names[i].name, n))
+				break;
+		if (i == sizeof(names) / sizeof(names[0]))
+			*bad = 1;
+		else
+			bits |= names[i].bits;
+		v += n;
+		v += strspn(v, ", ");
+	}
+	return *bad || !bits ? AWP_CLS_ALL : bits;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static void unscoped(awp_rules *r)
+{
+	r->scoped = 0;
+	r->nsets = 1;
+	r->sets[0] = r->rules;
+	r->nbuckets = 1;
+	r->maxes[0] = UINT64_MAX;
+	for (size_t k = 0; k < NCOMBO; k++)
+		r->set_of[k][0] = 0;
+}
+
+/*
+ * Read every rule's scope and max_filesize metadata, then make one rule set
+ * per distinct group of rule files that a class of file needs. The unit is
+ * the rule file (YARA compiles files, not single rules): a file applies to
+ * the union of its rules' scopes, up to the largest of their size limits.
+ * A rule without metadata applies to every file, so user rules that know
+ * nothing of this are scanned everywhere. Sets come from the cache when
+ * `cache_base` names one, else are compiled (and saved there).
+ */
+static int build_sets(awp_rules *r, const sources *s, const char *cache_base, awp_lists *warn_to)
+{
+	size_t n = s->n;
+	int err = 0;
+	unsigned *scopes = awp_calloc(n ? n : 1, sizeof(*scopes));
+	uint64_t *umax = awp_calloc(n ? n : 1, sizeof(*umax));
+	uint8_t *masks = awp_calloc(MAX_SETS, n ? n : 1);
+	awp_strmap names = {0};
+	if (!scopes || !umax || !masks) {
+		err = AWP_ENOMEM;
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (awp_strmap_put(&names, s->v[i].name, i) < 0) {
+			err = AWP_ENOMEM;
+			goto done;
+		}
+	YR_RULE *rule;
+	int any_scoped = 0;
+	yr_rules_foreach(r->rules, rule)
+	{
+		size_t i;
+		if (!rule->ns || !awp_strmap_get(&names, rule->ns->name, &i)) {
+			unscoped(r); /* cannot tell which file a rule is from */
+			goto done;
+		}
+		int bad = 0;
+		const char *sc = meta_str(rule, "scope");
+		unsigned bits = scope_bits(sc, &bad);
+		if (bad)
+			awp_lists_warn(warn_to, "%s: rule %s: unknown scope \"%s\" (the rule is applied to every file)",
+				       s->v[i].name, rule->identifier, sc);
+		int64_t mx = meta_int(rule, "max_filesize");
+		uint64_t m = mx > 0 ? (uint64_t)mx : UINT64_MAX;
+		any_scoped |= bits != AWP_CLS_ALL || m != UINT64_MAX;
+		scopes[i] |= bits;
+		if (m > umax[i])
+			umax[i] = m;
+	}
+	if (!any_scoped) {
+		unscoped(r);
+		goto done;
+	}
+	/* Size buckets: the distinct limits, then "larger than all". */
+	size_t nb = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!scopes[i] || umax[i] == UINT64_MAX)
+			continue;
+		size_t k;
+		for (k = 0; k < nb && r->maxes[k] != umax[i]; k++)
+			;
+		if (k < nb)
+			continue;
+		if (nb + 1 >= MAX_BUCKETS) {
+			unscoped(r);
+			goto done;
+		}
+		r->maxes[nb++] = umax[i];
+	}
+	qsort(r->maxes, nb, sizeof(r->maxes[0]), cmp_u64);
+	r->maxes[nb++] = UINT64_MAX;
+	r->nbuckets = nb;
+	r->nsets = 0;
+	for (unsigned combo = 0; combo < NCOMBO; combo++) {
+		for (size_t b = 0; b < nb; b++) {
+			uint8_t *m = masks + r->nsets * n;
+			int empty = 1;
+			for (size_t i = 0; i < n; i++) {
+				m[i] = (scopes[i] & combo) && r->maxes[b] <= umax[i];
+				empty &= !m[i];
+			}
+			if (empty) {
+				r->set_of[combo][b] = -1;
+				continue;
+			}
+			size_t k;
+			for (k = 0; k < r->nsets && memcmp(masks + k * n, m, n); k++)
+				;
+			r->set_of[combo][b] = (int)k;
+			if (k == r->nsets)
+				r->nsets++;
+		}
+	}
+	r->scoped = 1;
+	for (size_t k = 0; k < r->nsets; k++) {
+		int all = 1;
+		for (size_t i = 0; i < n; i++)
+			all &= masks[k * n + i] == (scopes[i] != 0);
+		if (all) {
+			r->sets[k] = r->rules;
+			continue;
+		}
+		char path[4300];
+		if (cache_base)
+			snprintf(path, sizeof path, "%s.s%zu", cache_base, k);
+		if (cache_base && yr_rules_load(path, &r->sets[k]) == ERROR_SUCCESS)
+			continue;
+		r->sets[k] = NULL;
+		if ((err = compile_subset(&r->sets[k], s, masks + k * n)) < 0)
+			goto done;
+		if (cache_base)
+			write_atomic(path, save_rules, r->sets[k]);
+	}
+done:
+	free(scopes);
+	free(umax);
+	free(masks);
+	awp_strmap_free(&names);
+	return err;
+}
+
 int awp_rules_load(awp_rules **out, const awp_threat_db_options *opts, awp_lists *warn_to,
 		   awp_threat_db_stats *stats, char *cache_path, size_t cache_cap)
 {
@@ -437,6 +669,9 @@ int awp_rules_load(awp_rules **out, const awp_threat_db_options *opts, awp_lists
 			}
 		}
 	}
+	if ((err = build_sets(r, &s, use_cache && (stats->cache_hit || mkdir_p(dir) == 0) ? cache_path : NULL,
+			      warn_to)) < 0)
+		goto done;
 	YR_RULE *rule;
 	yr_rules_foreach(r->rules, rule) r->count++;
 	for (size_t i = 0; i < s.n; i++)
@@ -465,6 +700,9 @@ void awp_rules_free(awp_rules *r)
 {
 	if (!r)
 		return;
+	for (size_t k = 0; k < r->nsets; k++)
+		if (r->sets[k] && r->sets[k] != r->rules)
+			yr_rules_destroy(r->sets[k]);
 	if (r->rules)
 		yr_rules_destroy(r->rules);
 	free(r);
@@ -482,13 +720,8 @@ int awp_rules_scanner_new(awp_rules_scanner **out, awp_rules *r, unsigned timeou
 	awp_rules_scanner *s = awp_calloc(1, sizeof(*s));
 	if (!s)
 		return AWP_ENOMEM;
-	if (yr_scanner_create(r->rules, &s->scanner) != ERROR_SUCCESS) {
-		free(s);
-		return awp_error_set(AWP_ENOMEM, "yara: cannot create a scanner");
-	}
-	yr_scanner_set_timeout(s->scanner, (int)timeout);
-	/* Fast mode: one match per string is enough to decide a rule. */
-	yr_scanner_set_flags(s->scanner, SCAN_FLAGS_FAST_MODE);
+	s->r = r;
+	s->timeout = timeout;
 	*out = s;
 	return 0;
 }
@@ -497,8 +730,20 @@ void awp_rules_scanner_free(awp_rules_scanner *s)
 {
 	if (!s)
 		return;
-	yr_scanner_destroy(s->scanner);
+	for (size_t k = 0; k < MAX_SETS; k++)
+		if (s->scanners[k])
+			yr_scanner_destroy(s->scanners[k]);
 	free(s);
+}
+
+int awp_rules_pick(const awp_rules *r, unsigned cls, uint64_t size)
+{
+	if (!r->scoped)
+		return r->nsets ? 0 : -1;
+	size_t b = 0;
+	while (b + 1 < r->nbuckets && size > r->maxes[b])
+		b++;
+	return r->set_of[cls & (NCOMBO - 1)][b];
 }
 
 typedef struct yscan_ctx {
@@ -506,17 +751,6 @@ typedef struct yscan_ctx {
 	void *payload;
 	int err;
 } yscan_ctx;
-
-static const char *meta_str(const YR_RULE *rule, const char *id)
-{
-	const YR_META *m;
-	yr_rule_metas_foreach(rule, m)
-	{
-		if (m->type == META_TYPE_STRING && !strcmp(m->identifier, id))
-			return m->string;
-	}
-	return "";
-}
 
 static int scan_cb(YR_SCAN_CONTEXT *context, int message, void *message_data, void *user)
 {
@@ -552,14 +786,25 @@ static int scan_cb(YR_SCAN_CONTEXT *context, int message, void *message_data, vo
 	return CALLBACK_CONTINUE;
 }
 
-int awp_rules_scan(awp_rules_scanner *s, const char *path, const uint8_t *buf, size_t len, rule_hit_cb cb,
+int awp_rules_scan(awp_rules_scanner *s, int set, const char *path, const uint8_t *buf, size_t len, rule_hit_cb cb,
 		   void *payload)
 {
 	yscan_ctx c = {cb, payload, 0};
-	if (yr_scanner_define_string_variable(s->scanner, "awp_path", path) != ERROR_SUCCESS)
+	if (set < 0 || (size_t)set >= s->r->nsets)
+		return 0; /* no rule can match this file */
+	YR_SCANNER *sc = s->scanners[set];
+	if (!sc) {
+		if (yr_scanner_create(s->r->sets[set], &sc) != ERROR_SUCCESS)
+			return awp_error_set(AWP_ENOMEM, "yara: cannot create a scanner");
+		yr_scanner_set_timeout(sc, (int)s->timeout);
+		/* Fast mode: one match per string is enough to decide a rule. */
+		yr_scanner_set_flags(sc, SCAN_FLAGS_FAST_MODE);
+		s->scanners[set] = sc;
+	}
+	if (yr_scanner_define_string_variable(sc, "awp_path", path) != ERROR_SUCCESS)
 		return awp_error_set(AWP_ENOMEM, "yara: cannot set awp_path");
-	yr_scanner_set_callback(s->scanner, scan_cb, &c);
-	int rc = yr_scanner_scan_mem(s->scanner, buf, len);
+	yr_scanner_set_callback(sc, scan_cb, &c);
+	int rc = yr_scanner_scan_mem(sc, buf, len);
 	if (c.err < 0)
 		return c.err;
 	if (rc == ERROR_SCAN_TIMEOUT)

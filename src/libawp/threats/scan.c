@@ -40,6 +40,8 @@
 #include <openssl/evp.h>
 
 #include <arpa/inet.h>
+#include <pthread.h>
+#include <unistd.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,7 +53,7 @@ struct awp_digests {
 	int on_md5, on_sha1, on_sha256;
 };
 
-static void digests_free(awp_digests *d)
+void awp_digests_free(awp_digests *d)
 {
 	if (!d)
 		return;
@@ -61,7 +63,7 @@ static void digests_free(awp_digests *d)
 	free(d);
 }
 
-static int digests_new(awp_digests **out)
+int awp_digests_new(awp_digests **out)
 {
 	awp_digests *d = awp_calloc(1, sizeof(*d));
 	if (!d)
@@ -70,21 +72,21 @@ static int digests_new(awp_digests **out)
 	d->sha1 = EVP_MD_CTX_new();
 	d->sha256 = EVP_MD_CTX_new();
 	if (!d->md5 || !d->sha1 || !d->sha256) {
-		digests_free(d);
+		awp_digests_free(d);
 		return awp_error_set(AWP_ENOMEM, "out of memory (digest contexts)");
 	}
 	*out = d;
 	return 0;
 }
 
-static void digests_start(awp_digests *d, int md5, int sha1, int sha256)
+void awp_digests_start(awp_digests *d, int md5, int sha1, int sha256)
 {
 	d->on_md5 = md5 && EVP_DigestInit_ex(d->md5, EVP_md5(), NULL) == 1;
 	d->on_sha1 = sha1 && EVP_DigestInit_ex(d->sha1, EVP_sha1(), NULL) == 1;
 	d->on_sha256 = sha256 && EVP_DigestInit_ex(d->sha256, EVP_sha256(), NULL) == 1;
 }
 
-static void digests_update(awp_digests *d, const void *p, size_t n)
+void awp_digests_update(awp_digests *d, const void *p, size_t n)
 {
 	if (d->on_md5)
 		EVP_DigestUpdate(d->md5, p, n);
@@ -94,11 +96,7 @@ static void digests_update(awp_digests *d, const void *p, size_t n)
 		EVP_DigestUpdate(d->sha256, p, n);
 }
 
-typedef struct hexes {
-	char md5[33], sha1[41], sha256[65];
-} hexes;
-
-static void digests_final(awp_digests *d, hexes *h)
+void awp_digests_final(awp_digests *d, hexes *h)
 {
 	uint8_t out[EVP_MAX_MD_SIZE];
 	unsigned n;
@@ -147,10 +145,10 @@ int awp_scan_hash_buf(scan_ctx *c, const char *path, const uint8_t *buf, size_t 
 	const awp_lists *l = &c->db->lists;
 	if (!l->nhashes)
 		return 0;
-	digests_start(c->dg, l->has_md5, l->has_sha1, l->has_sha256);
-	digests_update(c->dg, buf, len);
+	awp_digests_start(c->dg, l->has_md5, l->has_sha1, l->has_sha256);
+	awp_digests_update(c->dg, buf, len);
 	hexes h;
-	digests_final(c->dg, &h);
+	awp_digests_final(c->dg, &h);
 	c->r->stats.hashed++;
 	return hash_hits(c, path, &h);
 }
@@ -200,11 +198,66 @@ static int yara_hit(const rule_hit *h, void *payload)
 			      h->remediation[0] ? h->remediation : "Investigate the file; remove it if it is malicious.", "");
 }
 
-int awp_scan_yara(scan_ctx *c, const char *path, const uint8_t *buf, size_t len, int whole)
+/* Where the persistence rules apply: the awp_path condition of
+ * rules/threats/persistence.yar, as prefixes. */
+static int persist_path(const char *p)
+{
+	static const char *const pre[] = {"/etc/cron", "/etc/anacrontab", "/etc/init.d/", "/etc/rc", "/etc/systemd/",
+					  "/etc/profile", "/etc/bash.bashrc", "/etc/bashrc", "/etc/environment",
+					  "/var/spool/cron/", "/usr/lib/systemd/", "/lib/systemd/", "/root/."};
+	for (size_t i = 0; i < sizeof(pre) / sizeof(pre[0]); i++)
+		if (starts(p, pre[i]))
+			return 1;
+	if (starts(p, "/home/")) {
+		const char *sl = strchr(p + 6, '/');
+		return sl && sl > p + 6 && sl[1] == '.';
+	}
+	return 0;
+}
+
+/* Server-side scripts: by extension (of the file or archive entry), by
+ * place (document roots, servlet containers), or by an opening tag in the
+ * first bytes (PHP, JSP/ASP). */
+static int web_file(const char *p, const uint8_t *head, size_t len)
+{
+	static const char *const ext[] = {".php", ".php3", ".php4", ".php5", ".php7", ".php8", ".phtml", ".phar",
+					  ".inc", ".jsp", ".jspx", ".jspf", ".asp", ".aspx", ".ashx", ".asmx",
+					  ".cfm", ".cgi"};
+	static const char *const roots[] = {"/var/www/", "/srv/", "/usr/share/nginx/", "/usr/local/apache2/",
+					    "/var/lib/tomcat", "/usr/share/tomcat", "/opt/tomcat", "/var/lib/jetty",
+					    "/usr/local/tomcat"};
+	const char *base = strrchr(p, '/');
+	const char *dot = strrchr(base ? base : p, '.');
+	if (dot)
+		for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++)
+			if (!strcasecmp(dot, ext[i]))
+				return 1;
+	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++)
+		if (starts(p, roots[i]))
+			return 1;
+	if (strstr(p, "/public_html/") || strstr(p, "/webapps/") || strstr(p, "/htdocs/"))
+		return 1;
+	size_t n = len < 1024 ? len : 1024;
+	return memmem(head, n, "<?php", 5) || memmem(head, n, "<?=", 3) || memmem(head, n, "<%", 2);
+}
+
+unsigned awp_scan_class(const char *path, const uint8_t *head, size_t len)
+{
+	unsigned cls = len >= 4 && !memcmp(head, "\x7f" "ELF", 4) ? AWP_CLS_ELF : AWP_CLS_NOT_ELF;
+	if (persist_path(path))
+		cls |= AWP_CLS_PERSIST;
+	if (web_file(path, head, len))
+		cls |= AWP_CLS_WEB;
+	return cls;
+}
+
+int awp_scan_yara(scan_ctx *c, int set, const char *path, const uint8_t *buf, size_t len, int whole)
 {
 	yara_cb_ctx y = {c, path, buf, len, whole};
+	if (set < 0)
+		return 0;
 	c->r->stats.yara_scans++;
-	int err = awp_rules_scan(c->scanner, path, buf, len, yara_hit, &y);
+	int err = awp_rules_scan(c->scanner, set, path, buf, len, yara_hit, &y);
 	if (err == AWP_ELIMIT)
 		return awp_report_add(c->r, AWP_THREAT_SCAN_LIMIT, AWP_SEV_LOW, "yara-limit", "awp", path, 0, awp_error_last(),
 				      "not fully scanned: the YARA scan stopped at a limit (time or match count)",
@@ -216,7 +269,8 @@ int awp_scan_entry(scan_ctx *c, const char *path, const uint8_t *buf, size_t len
 {
 	size_t saved = c->nseen;
 	c->nseen = 0;
-	int err = awp_scan_yara(c, path, buf, len, 1);
+	int set = awp_rules_pick(c->db->rules, awp_scan_class(path, buf, len), len);
+	int err = awp_scan_yara(c, set, path, buf, len, 1);
 	c->nseen = saved;
 	if (err >= 0 && (exec || is_script_or_elf(buf, len)))
 		err = awp_scan_hash_buf(c, path, buf, len);
@@ -458,19 +512,73 @@ static int read_full(awp_file *f, uint8_t *buf, size_t len, uint64_t off, size_t
 	return 0;
 }
 
+/* YARA over a file block by block (each block starting with the tail of
+ * the one before), for a file whose digest did not verify it. */
+static int yara_blocks(scan_ctx *c, awp_file *f, int set, const char *path)
+{
+	size_t overlap = 0, got = 0;
+	uint64_t off = 0;
+	int err;
+	for (;;) {
+		size_t want = c->block - overlap;
+		if ((err = read_full(f, c->buf + overlap, want, off, &got)) < 0)
+			return awp_report_warn(c->r, "%s: %s", path, awp_error_last());
+		off += got;
+		if (got && (err = awp_scan_yara(c, set, path, c->buf, overlap + got, 0)) < 0)
+			return err;
+		if (got < want)
+			return 0;
+		size_t keep = AWP_BLOCK_OVERLAP < overlap + got ? AWP_BLOCK_OVERLAP : overlap + got;
+		memmove(c->buf, c->buf + overlap + got - keep, keep);
+		overlap = keep;
+	}
+}
+
 static int tmp_dir(const char *p)
 {
 	return starts(p, "/tmp/") || starts(p, "/var/tmp/") || starts(p, "/dev/shm/");
 }
 
-static int process_file(scan_ctx *c, const awp_walk_entry *e)
+/* A dpkg file to verify: hand it to the verifier (verify.c) when nothing
+ * but its digest (and hash-list digests) is needed from its content. */
+static int batch(scan_ctx *c, const char *path, const awp_stat *st, awp_file **f, long owner, const char *digest)
 {
-	const char *path = e->path;
+	const char *hex = digest + 4;
+	if (strlen(hex) != 32 || strspn(hex, "0123456789abcdefABCDEF") != 32)
+		return 0;
+	verify_job *j = awp_calloc(1, sizeof(*j));
+	if (!j || !(j->path = awp_strdup(path))) {
+		free(j);
+		return AWP_ENOMEM;
+	}
+	j->st = *st;
+	j->f = *f;
+	*f = NULL;
+	j->size = awp_file_size(j->f);
+	j->owner = owner;
+	for (int i = 0; i < 32; i++)
+		j->expect[i] = (char)tolower((unsigned char)hex[i]);
+	j->exec_bit = (st->mode & 0111) != 0;
+	int err = awp_verifier_add(c->verifier, j);
+	return err < 0 ? err : 1;
+}
+
+static int process_file(scan_ctx *c, const char *path, const awp_stat *st, int may_batch)
+{
 	const awp_lists *l = &c->db->lists;
 	awp_file *f = NULL;
 	char pkgbuf[512];
-	int err = awp_file_open(&f, c->fs, e->st.ino);
-	if (err < 0)
+	uint64_t ino = st->ino;
+	int err = 0;
+	if (c->by_path) {
+		/* A host directory's inode numbers belong to the handle that met
+		 * them (fs/dir.c): this worker's handle finds the file by path. */
+		awp_stat own;
+		if ((err = awp_fs_lookup(c->fs, path, 0, &own)) < 0)
+			return awp_report_warn(c->r, "%s: %s", path, awp_error_last());
+		ino = own.ino;
+	}
+	if ((err = awp_file_open(&f, c->fs, ino)) < 0)
 		return awp_report_warn(c->r, "%s: %s", path, awp_error_last());
 	uint64_t size = awp_file_size(f);
 	const char *digest = "";
@@ -486,13 +594,27 @@ static int process_file(scan_ctx *c, const awp_walk_entry *e)
 	}
 	int want_md5 = check && starts(digest, "md5:"), want_sha1 = check && starts(digest, "sha1:");
 	int want_sha256 = check && starts(digest, "sha256:");
-	int exec_bit = (e->st.mode & 0111) != 0;
+	int exec_bit = (st->mode & 0111) != 0;
 	const char *place = ioc_place(path);
+	if (may_batch && c->verifier && want_md5 && !c->scan_verified && !place && !tmp_dir(path) &&
+	    size <= c->max_file_size && (err = batch(c, path, st, &f, owner, digest)) != 0) {
+		err = err > 0 ? 0 : err;
+		goto done;
+	}
+	/* An apt index listed (size and SHA-256) by its Release file (apt.c). */
+	uint64_t apt_size = 0;
+	const char *apt_sha = NULL;
+	int apt = !check && !c->scan_verified && awp_apt_expected(&c->aptfiles, path, &apt_size, &apt_sha) &&
+		  apt_size == size;
+	want_sha256 |= apt;
 	int yara = size <= c->max_file_size;
 	int whole = size <= c->block;
+	/* A file read in blocks whose digest may verify it: YARA waits for
+	 * the verdict (a second pass when it does not verify). */
+	int defer = (check || apt) && !whole && !c->scan_verified;
 	size_t overlap = 0, got = 0;
 	uint64_t off = 0;
-	int hashing = 0, magic = 0, first = 1;
+	int hashing = 0, magic = 0, first = 1, set = -1;
 	uint8_t head[512];
 	size_t headlen = 0;
 	c->nseen = 0;
@@ -511,16 +633,17 @@ static int process_file(scan_ctx *c, const awp_walk_entry *e)
 			headlen = got < sizeof head ? got : sizeof head;
 			memcpy(head, c->buf, headlen);
 			magic = is_script_or_elf(c->buf, got);
+			set = awp_rules_pick(c->db->rules, awp_scan_class(path, c->buf, got), size);
 			hashing = l->nhashes && (exec_bit || magic);
-			digests_start(c->dg, want_md5 || (hashing && l->has_md5), want_sha1 || (hashing && l->has_sha1),
+			awp_digests_start(c->dg, want_md5 || (hashing && l->has_md5), want_sha1 || (hashing && l->has_sha1),
 				      want_sha256 || (hashing && l->has_sha256));
 			first = 0;
 		}
-		digests_update(c->dg, c->buf + overlap, got);
+		awp_digests_update(c->dg, c->buf + overlap, got);
 		c->r->stats.bytes += got;
 		off += got;
 		/* A whole file is scanned after its digest check (below). */
-		if (yara && !whole && got && (err = awp_scan_yara(c, path, c->buf, overlap + got, 0)) < 0)
+		if (yara && !whole && !defer && got && (err = awp_scan_yara(c, set, path, c->buf, overlap + got, 0)) < 0)
 			goto done;
 		if (whole || got < want)
 			break;
@@ -535,7 +658,7 @@ static int process_file(scan_ctx *c, const awp_walk_entry *e)
 					   "Scan this file separately with a higher --max-file-size.", "")) < 0)
 		goto done;
 	hexes h;
-	digests_final(c->dg, &h);
+	awp_digests_final(c->dg, &h);
 	if (hashing) {
 		c->r->stats.hashed++;
 		if ((err = hash_hits(c, path, &h)) < 0)
@@ -567,10 +690,15 @@ static int process_file(scan_ctx *c, const awp_walk_entry *e)
 	 * hits on distribution files are false positives, and a malicious
 	 * package is the MAL-/vulnerability feeds' job. Most of a system's
 	 * bytes are such files, so this is the main saving (docs/threats.md). */
+	if (apt)
+		verified = !strcmp(h.sha256, apt_sha);
 	if (yara && whole && (!verified || c->scan_verified)) {
-		if ((err = awp_scan_yara(c, path, c->buf, (size_t)size, 1)) < 0)
+		if ((err = awp_scan_yara(c, set, path, c->buf, (size_t)size, 1)) < 0)
 			goto done;
-	} else if (verified && whole) {
+	} else if (yara && defer && !verified) {
+		if ((err = yara_blocks(c, f, set, path)) < 0)
+			goto done;
+	} else if (verified) {
 		c->r->stats.verified_skipped++;
 	}
 	if (tmp_dir(path) && (exec_bit || magic) &&
@@ -591,29 +719,40 @@ done:
 	return err;
 }
 
+static int suid_check(scan_ctx *c, const awp_walk_entry *e);
+
 static int walk_cb(awp_fs *fs, const awp_walk_entry *e, void *payload)
 {
 	(void)fs;
 	scan_ctx *c = payload;
+	int err;
 	if (e->st.type != AWP_FT_REG)
 		return 0;
-	if (e->st.mode & 06000) {
-		const char *digest;
-		if (owner_of(c, e->path, &digest) < 0) {
-			char ev[64];
-			snprintf(ev, sizeof ev, "mode %04o uid %u", e->st.mode & 07777, e->st.uid);
-			int err = awp_report_add(c->r, AWP_THREAT_PERSISTENCE, AWP_SEV_HIGH, "suid-unowned", "awp", e->path, 0, ev,
-						 "SUID/SGID file that no package installed: a classic way to keep root",
-						 "Check where it came from; remove the SUID/SGID bit (chmod u-s,g-s) or the "
-						 "file unless it is expected.",
-						 "");
-			if (err < 0)
-				return err;
-		}
-	}
+	if ((err = suid_check(c, e)) < 0)
+		return err;
 	if (e->hardlink_repeat)
 		return 0;
-	return process_file(c, e);
+	return process_file(c, e->path, &e->st, 1);
+}
+
+/* The verifier finished a dpkg file: verified, or back to the general path. */
+static int verified_cb(verify_job *j, const char *md5, const hexes *h, void *payload)
+{
+	scan_ctx *c = payload;
+	if (j->err) {
+		c->r->stats.files++;
+		return awp_report_warn(c->r, "%s: %s", j->path, j->errmsg);
+	}
+	if (strcmp(md5, j->expect) != 0) /* tampered: reported (and scanned) by the general path */
+		return process_file(c, j->path, &j->st, 0);
+	c->r->stats.files++;
+	c->r->stats.bytes += j->off;
+	c->r->stats.digest_checked++;
+	c->r->stats.verified_skipped++;
+	if (!j->lists)
+		return 0;
+	c->r->stats.hashed++;
+	return hash_hits(c, j->path, h);
 }
 
 static void walk_err(const char *path, int code, const char *message, void *payload)
@@ -663,6 +802,225 @@ static int vulndb_present(const char *path)
 	return path && path[0] && stat(path, &st) == 0;
 }
 
+/* ---- workers ---- */
+
+/* Files flow from the walker (the calling thread) to the workers through a
+ * bounded queue; each worker has its own filesystem handle, scanner,
+ * buffers, verifier and report, merged (then sorted) at the end. */
+typedef struct qjob {
+	char *path;
+	awp_stat st;
+} qjob;
+
+typedef struct pool {
+	pthread_mutex_t mu;
+	pthread_cond_t not_empty, not_full;
+	qjob q[AWP_QUEUE_CAP];
+	size_t head, count;
+	int closed;  /* the walk is over */
+	int failed;  /* a worker failed: stop */
+} pool;
+
+typedef struct worker {
+	scan_ctx c;
+	pool *p;
+	pthread_t th;
+	int started;
+	int err;
+	char errmsg[512];
+} worker;
+
+/* Per-thread parts of a context: buffer, digests, scanner, verifier. */
+static int ctx_open(scan_ctx *c)
+{
+	int err = 0;
+	c->bufcap = c->block;
+	if (!(c->buf = awp_malloc(c->bufcap + 1)) || (err = awp_digests_new(&c->dg)) < 0 ||
+	    (err = awp_rules_scanner_new(&c->scanner, c->db->rules, c->timeout)) < 0 ||
+	    (err = awp_verifier_new(&c->verifier, &c->db->lists, verified_cb, c)) < 0)
+		return err < 0 ? err : AWP_ENOMEM;
+	return 0;
+}
+
+static void ctx_close(scan_ctx *c)
+{
+	awp_verifier_free(c->verifier);
+	awp_rules_scanner_free(c->scanner);
+	awp_digests_free(c->dg);
+	free(c->buf);
+	c->verifier = NULL;
+	c->scanner = NULL;
+	c->dg = NULL;
+	c->buf = NULL;
+}
+
+static void *worker_main(void *arg)
+{
+	worker *w = arg;
+	pool *p = w->p;
+	int err = 0;
+	for (;;) {
+		pthread_mutex_lock(&p->mu);
+		while (!p->count && !p->closed && !p->failed)
+			pthread_cond_wait(&p->not_empty, &p->mu);
+		if (p->failed || !p->count) {
+			pthread_mutex_unlock(&p->mu);
+			break;
+		}
+		qjob j = p->q[p->head];
+		p->head = (p->head + 1) % AWP_QUEUE_CAP;
+		p->count--;
+		pthread_cond_signal(&p->not_full);
+		pthread_mutex_unlock(&p->mu);
+		err = process_file(&w->c, j.path, &j.st, 1);
+		free(j.path);
+		if (err < 0)
+			break;
+	}
+	if (err >= 0)
+		err = awp_verifier_flush(w->c.verifier);
+	if (err < 0) {
+		w->err = err;
+		snprintf(w->errmsg, sizeof w->errmsg, "%s", awp_error_last());
+		pthread_mutex_lock(&p->mu);
+		p->failed = 1;
+		pthread_cond_broadcast(&p->not_full);
+		pthread_cond_broadcast(&p->not_empty);
+		pthread_mutex_unlock(&p->mu);
+	}
+	return NULL;
+}
+
+typedef struct walker {
+	scan_ctx *c; /* the calling thread's context: SUID checks, walk errors */
+	pool *p;
+} walker;
+
+static int suid_check(scan_ctx *c, const awp_walk_entry *e)
+{
+	const char *digest;
+	if (!(e->st.mode & 06000) || owner_of(c, e->path, &digest) >= 0)
+		return 0;
+	char ev[64];
+	snprintf(ev, sizeof ev, "mode %04o uid %u", e->st.mode & 07777, e->st.uid);
+	return awp_report_add(c->r, AWP_THREAT_PERSISTENCE, AWP_SEV_HIGH, "suid-unowned", "awp", e->path, 0, ev,
+			      "SUID/SGID file that no package installed: a classic way to keep root",
+			      "Check where it came from; remove the SUID/SGID bit (chmod u-s,g-s) or the "
+			      "file unless it is expected.",
+			      "");
+}
+
+static int walk_pool_cb(awp_fs *fs, const awp_walk_entry *e, void *payload)
+{
+	(void)fs;
+	walker *wk = payload;
+	pool *p = wk->p;
+	int err;
+	if (e->st.type != AWP_FT_REG)
+		return 0;
+	if ((err = suid_check(wk->c, e)) < 0)
+		return err;
+	if (e->hardlink_repeat)
+		return 0;
+	char *path = awp_strdup(e->path);
+	if (!path)
+		return AWP_ENOMEM;
+	pthread_mutex_lock(&p->mu);
+	while (p->count == AWP_QUEUE_CAP && !p->failed)
+		pthread_cond_wait(&p->not_full, &p->mu);
+	if (p->failed) {
+		pthread_mutex_unlock(&p->mu);
+		free(path);
+		return AWP_ECANCELED;
+	}
+	p->q[(p->head + p->count) % AWP_QUEUE_CAP] = (qjob){path, e->st};
+	p->count++;
+	pthread_cond_signal(&p->not_empty);
+	pthread_mutex_unlock(&p->mu);
+	return 0;
+}
+
+static unsigned thread_count(const awp_threat_scan_options *opts)
+{
+	unsigned n = opts->version >= 2 ? opts->threads : 0;
+	if (!n) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		n = cpus > 0 ? (unsigned)cpus : 1;
+	}
+	return n > AWP_MAX_THREADS ? AWP_MAX_THREADS : n;
+}
+
+/* Walk in this thread, scan in `n` workers. */
+static int scan_threaded(scan_ctx *c, awp_walk_options *wo, unsigned n)
+{
+	pool p;
+	memset(&p, 0, sizeof p);
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.not_empty, NULL);
+	pthread_cond_init(&p.not_full, NULL);
+	worker *ws = awp_calloc(n, sizeof(*ws));
+	int err = 0;
+	if (!ws) {
+		err = AWP_ENOMEM;
+		goto done;
+	}
+	for (unsigned i = 0; i < n && err >= 0; i++) {
+		worker *w = &ws[i];
+		w->c = *c; /* options, database, inventory, conffiles (read only) */
+		w->c.fs = NULL;
+		w->c.buf = NULL;
+		w->c.dg = NULL;
+		w->c.scanner = NULL;
+		w->c.verifier = NULL;
+		w->p = &p;
+		if (!(w->c.r = awp_calloc(1, sizeof(*w->c.r)))) {
+			err = AWP_ENOMEM;
+			break;
+		}
+		if ((err = awp_fs_reopen(&w->c.fs, c->fs)) < 0 || (err = ctx_open(&w->c)) < 0)
+			break;
+		w->c.by_path = !strcmp(awp_fs_info_get(c->fs)->type, "dir");
+		if (pthread_create(&w->th, NULL, worker_main, w) != 0) {
+			err = awp_error_set(AWP_ERROR, "threats: cannot start a worker thread");
+			break;
+		}
+		w->started = 1;
+	}
+	if (err >= 0) {
+		walker wk = {c, &p};
+		err = awp_fs_walk(c->fs, wo, walk_pool_cb, &wk);
+	}
+	pthread_mutex_lock(&p.mu);
+	p.closed = 1;
+	if (err < 0)
+		p.failed = 1;
+	pthread_cond_broadcast(&p.not_empty);
+	pthread_cond_broadcast(&p.not_full);
+	pthread_mutex_unlock(&p.mu);
+	for (unsigned i = 0; i < n && ws; i++)
+		if (ws[i].started)
+			pthread_join(ws[i].th, NULL);
+	for (unsigned i = 0; i < n && ws; i++) {
+		if (ws[i].err < 0 && (err >= 0 || err == AWP_ECANCELED))
+			err = awp_error_set(ws[i].err, "%s", ws[i].errmsg);
+	}
+	for (unsigned i = 0; i < n && ws; i++) {
+		if (ws[i].c.r && err >= 0)
+			err = awp_report_merge(c->r, ws[i].c.r);
+		awp_threat_report_free(ws[i].c.r);
+		ctx_close(&ws[i].c);
+		awp_fs_free(ws[i].c.fs);
+	}
+	for (size_t i = p.head, k = 0; k < p.count; k++, i = (i + 1) % AWP_QUEUE_CAP)
+		free(p.q[i].path);
+done:
+	free(ws);
+	pthread_mutex_destroy(&p.mu);
+	pthread_cond_destroy(&p.not_empty);
+	pthread_cond_destroy(&p.not_full);
+	return err;
+}
+
 AWP_EXTERN int awp_threats_scan(awp_threat_report **out, awp_fs *fs, const awp_threat_db *db,
 				const awp_threat_scan_options *opts)
 {
@@ -695,6 +1053,7 @@ AWP_EXTERN int awp_threats_scan(awp_threat_report **out, awp_fs *fs, const awp_t
 	c.scan_verified = opts->scan_verified;
 	const char *vdb = opts->vulndb_path ? opts->vulndb_path : awp_vulndb_default_path();
 	int use_vdb = vulndb_present(vdb);
+	unsigned threads = thread_count(opts);
 	if (opts->inventory) {
 		c.inv = opts->inventory;
 	} else {
@@ -704,18 +1063,18 @@ AWP_EXTERN int awp_threats_scan(awp_threat_report **out, awp_fs *fs, const awp_t
 			awp_report_warn(r, "inventory: %s (tampering and malicious-package checks skipped)", awp_error_last());
 		c.inv = own_inv;
 	}
-	c.bufcap = c.block;
-	if (!(c.buf = awp_malloc(c.bufcap + 1)) || (err = digests_new(&c.dg)) < 0 ||
-	    (err = awp_rules_scanner_new(&c.scanner, db->rules, c.timeout)) < 0 || (err = load_conffiles(&c)) < 0) {
-		if (!err)
-			err = AWP_ENOMEM;
+	if ((err = load_conffiles(&c)) < 0 || (err = awp_apt_lists_load(&c.aptfiles, &c.tmp, fs)) < 0)
 		goto done;
-	}
 	awp_walk_options wo = AWP_WALK_OPTIONS_INIT;
 	wo.on_error = walk_err;
 	wo.error_payload = &c;
-	if ((err = awp_fs_walk(fs, &wo, walk_cb, &c)) < 0)
+	if (threads > 1) {
+		if ((err = scan_threaded(&c, &wo, threads)) < 0)
+			goto done;
+	} else if ((err = ctx_open(&c)) < 0 || (err = awp_fs_walk(fs, &wo, walk_cb, &c)) < 0 ||
+		   (err = awp_verifier_flush(c.verifier)) < 0) {
 		goto done;
+	}
 	if (use_vdb && c.inv) {
 		r->stats.vulndb_used = 1;
 		if ((err = awp_threats_malpkg(r, c.inv, vdb)) < 0)
@@ -725,10 +1084,9 @@ AWP_EXTERN int awp_threats_scan(awp_threat_report **out, awp_fs *fs, const awp_t
 		awp_report_warn(r, "more than %d threats: the rest were not recorded", AWP_MAX_THREATS);
 	awp_report_sort(r);
 done:
-	awp_rules_scanner_free(c.scanner);
-	digests_free(c.dg);
-	free(c.buf);
+	ctx_close(&c);
 	awp_strmap_free(&c.conffiles);
+	awp_strmap_free(&c.aptfiles);
 	awp_arena_free(&c.tmp);
 	awp_inventory_free(own_inv);
 	if (err < 0) {
