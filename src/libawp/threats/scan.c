@@ -1068,6 +1068,12 @@ AWP_EXTERN int awp_threats_scan(awp_threat_report **out, awp_fs *fs, const awp_t
 	awp_walk_options wo = AWP_WALK_OPTIONS_INIT;
 	wo.on_error = walk_err;
 	wo.error_payload = &c;
+	/* Worker threads need a second handle on the filesystem; one that
+	 * cannot be reopened (an assembled instance tree) is scanned here. */
+	awp_fs *probe = NULL;
+	if (threads > 1 && awp_fs_reopen(&probe, fs) < 0)
+		threads = 1;
+	awp_fs_free(probe);
 	if (threads > 1) {
 		if ((err = scan_threaded(&c, &wo, threads)) < 0)
 			goto done;
