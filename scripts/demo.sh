@@ -37,5 +37,8 @@ fi
 if [ -f "$db" ]; then
 	echo
 	echo "\$ awp scan --db $db $img"
-	"$awp" scan --db "$db" "$img" || true   # exit 1 means: findings
+	"$awp" scan --db "$db" --no-progress "$img" || true   # exit 1 means: findings remain
+	"$awp" scan --db "$db" --format html --output "$repo/build/report.html" --no-progress "$img" > /dev/null 2>&1 || true
+	echo
+	echo "HTML report (opens offline): $repo/build/report.html"
 fi

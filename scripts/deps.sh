@@ -10,6 +10,8 @@ packages=(
 	libext2fs-dev comerr-dev libqcow-dev libvmdk-dev libvhdi-dev libssl-dev zlib1g-dev libsqlite3-dev libcjson-dev libarchive-dev libcurl4-openssl-dev libyara-dev yara libhyperscan-dev libpcre2-dev ripgrep
 	# tools the tests use to build real images (no mounting)
 	e2fsprogs xfsprogs dosfstools mtools qemu-utils fdisk gdisk lvm2 jq
+	# headless browser for the HTML report test (driven by playwright-core from npm)
+	chromium
 	# fixture builder (shared/fixtures/build-images.sh), rpm/BDB test databases
 	debootstrap rpm zip openssh-client openssl python3 sqlite3 perl
 )
