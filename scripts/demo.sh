@@ -21,10 +21,10 @@ echo "\$ awp cat $img /etc/os-release"
 "$awp" cat "$img" /etc/os-release
 echo
 echo "\$ awp ls -R $img /opt/app/node_modules   (first 20 lines)"
-"$awp" ls -R "$img" /opt/app/node_modules | head -20
+"$awp" ls -R "$img" /opt/app/node_modules | head -20 || true   # head closes the pipe early
 echo
 echo "\$ awp sbom --format json $img   (first 30 lines)"
-"$awp" sbom --format json "$img" | head -30
+"$awp" sbom --format json "$img" | head -30 || true
 # Advisories: the OSV exports shipped beside the project (../shared/vulndata),
 # else whatever database already exists (awp db update fetches osv.dev's).
 vulndata=${AWP_SHARED_DIR:-$repo/../shared}/vulndata
