@@ -25,6 +25,21 @@ text = re.sub(r"in \d+\.\d+ s:", "in N s:", text)            # table: scan time
 text = re.sub(r", \d+\.\d+ s</div>", ", N s</div>", text)      # html: scan time
 text = re.sub(r"database \d+\.\d+ h old", "database N h old", text)
 text = re.sub(r"\d+\.\d+ hours old", "N hours old", text)
+# Secret fingerprints: the fixture builder makes new SSH and RSA keys on
+# every build, so their fingerprints are per build.
+text = re.sub(r"fp1:[0-9a-f]{32}", "fp1:FINGERPRINT", text)
+# Debian package versions follow the current point release at build time
+# (fixtures README: read versions from the manifest, never pin them).
+import json, os
+man = re.sub(r"\.(qcow2|vmdk)$", ".raw", sys.argv[2]) + ".expected.json"
+if os.path.exists(man):
+    vers = set()
+    for p in json.load(open(man)).get("packages", []):
+        if p.get("type") == "dpkg":
+            vers.update(v for v in (p.get("version"), p.get("source_version")) if v)
+    for v in sorted(vers, key=len, reverse=True):
+        e = re.escape(v)
+        text = re.sub(r'(?<=["@ >])' + e + r'(?=[?"<\s]|$)', "DPKG_VERSION", text, flags=re.M)
 sys.stdout.write(text)
 PY
 }
