@@ -146,3 +146,21 @@ void awp_jsonw_kv_string(awp_jsonw *w, const char *key, const char *s) { awp_jso
 void awp_jsonw_kv_int(awp_jsonw *w, const char *key, int64_t v) { awp_jsonw_key(w, key); awp_jsonw_int(w, v); }
 void awp_jsonw_kv_uint(awp_jsonw *w, const char *key, uint64_t v) { awp_jsonw_key(w, key); awp_jsonw_uint(w, v); }
 void awp_jsonw_kv_bool(awp_jsonw *w, const char *key, int v) { awp_jsonw_key(w, key); awp_jsonw_bool(w, v); }
+
+void awp_jsonw_kv_string_or_null(awp_jsonw *w, const char *key, const char *s)
+{
+	awp_jsonw_key(w, key);
+	if (s && s[0])
+		awp_jsonw_string(w, s);
+	else
+		awp_jsonw_null(w);
+}
+
+void awp_jsonw_kv_string_array(awp_jsonw *w, const char *key, const char *const *a, size_t n)
+{
+	awp_jsonw_key(w, key);
+	awp_jsonw_array_begin(w);
+	for (size_t i = 0; i < n; i++)
+		awp_jsonw_string(w, a[i]);
+	awp_jsonw_array_end(w);
+}

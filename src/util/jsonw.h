@@ -39,5 +39,9 @@ void awp_jsonw_kv_string(awp_jsonw *w, const char *key, const char *s);
 void awp_jsonw_kv_int(awp_jsonw *w, const char *key, int64_t v);
 void awp_jsonw_kv_uint(awp_jsonw *w, const char *key, uint64_t v);
 void awp_jsonw_kv_bool(awp_jsonw *w, const char *key, int v);
+/** key + string, or key + null when s is NULL or empty. */
+void awp_jsonw_kv_string_or_null(awp_jsonw *w, const char *key, const char *s);
+/** key + array of n strings. */
+void awp_jsonw_kv_string_array(awp_jsonw *w, const char *key, const char *const *a, size_t n);
 
 #endif

@@ -9,28 +9,10 @@
 #include <math.h>
 #include <stdio.h>
 
-static void kv_str_or_null(awp_jsonw *w, const char *k, const char *v)
-{
-	awp_jsonw_key(w, k);
-	if (v && v[0])
-		awp_jsonw_string(w, v);
-	else
-		awp_jsonw_null(w);
-}
-
 static void kv_double(awp_jsonw *w, const char *k, double v, double scale)
 {
 	awp_jsonw_key(w, k);
 	awp_jsonw_double(w, round(v * scale) / scale);
-}
-
-static void str_array(awp_jsonw *w, const char *k, const char *const *a, size_t n)
-{
-	awp_jsonw_key(w, k);
-	awp_jsonw_array_begin(w);
-	for (size_t i = 0; i < n; i++)
-		awp_jsonw_string(w, a[i]);
-	awp_jsonw_array_end(w);
 }
 
 static void by_severity(awp_jsonw *w, const size_t *counts)
@@ -49,35 +31,35 @@ static void finding(awp_jsonw *w, const awp_finding *f)
 	awp_jsonw_kv_string(w, "kind", awp_finding_kind_name(f->kind));
 	awp_jsonw_kv_string(w, "id", f->id);
 	awp_jsonw_kv_string(w, "severity", awp_severity_name(f->severity));
-	kv_str_or_null(w, "category", f->category);
+	awp_jsonw_kv_string_or_null(w, "category", f->category);
 	awp_jsonw_kv_string(w, "title", f->title);
 	awp_jsonw_kv_string(w, "path", f->path);
-	kv_str_or_null(w, "volume", f->volume);
+	awp_jsonw_kv_string_or_null(w, "volume", f->volume);
 	awp_jsonw_key(w, "line");
 	if (f->line)
 		awp_jsonw_uint(w, f->line);
 	else
 		awp_jsonw_null(w);
 	awp_jsonw_kv_string(w, "evidence", f->evidence);
-	kv_str_or_null(w, "fingerprint", f->fingerprint);
-	kv_str_or_null(w, "package", f->package);
+	awp_jsonw_kv_string_or_null(w, "fingerprint", f->fingerprint);
+	awp_jsonw_kv_string_or_null(w, "package", f->package);
 	awp_jsonw_kv_string(w, "remediation", awp_strbuf_cstr(&rem));
-	kv_str_or_null(w, "ignored", f->ignored);
+	awp_jsonw_kv_string_or_null(w, "ignored", f->ignored);
 	const awp_vuln_finding *v = f->vuln;
 	if (v) {
-		str_array(w, "ids", v->ids, v->id_count);
-		str_array(w, "advisories", v->advisories, v->advisory_count);
+		awp_jsonw_kv_string_array(w, "ids", v->ids, v->id_count);
+		awp_jsonw_kv_string_array(w, "advisories", v->advisories, v->advisory_count);
 		awp_jsonw_key(w, "score");
 		if (v->score >= 0)
 			awp_jsonw_double(w, v->score);
 		else
 			awp_jsonw_null(w);
-		kv_str_or_null(w, "severity_source", v->severity_source);
-		kv_str_or_null(w, "cvss_vector", v->severity_vector);
+		awp_jsonw_kv_string_or_null(w, "severity_source", v->severity_source);
+		awp_jsonw_kv_string_or_null(w, "cvss_vector", v->severity_vector);
 		awp_jsonw_key(w, "exploit");
 		awp_jsonw_object_begin(w);
 		awp_jsonw_kv_bool(w, "kev", f->kev);
-		kv_str_or_null(w, "kev_date_added", f->kev_date_added);
+		awp_jsonw_kv_string_or_null(w, "kev_date_added", f->kev_date_added);
 		awp_jsonw_key(w, "epss");
 		if (f->epss >= 0)
 			awp_jsonw_double(w, f->epss);
@@ -94,18 +76,18 @@ static void finding(awp_jsonw *w, const awp_finding *f)
 		awp_jsonw_kv_string(w, "type", v->pkg_type);
 		awp_jsonw_kv_string(w, "name", v->pkg_name);
 		awp_jsonw_kv_string(w, "version", v->pkg_version);
-		kv_str_or_null(w, "source_name", v->source_name);
-		kv_str_or_null(w, "source_version", v->source_version);
+		awp_jsonw_kv_string_or_null(w, "source_name", v->source_name);
+		awp_jsonw_kv_string_or_null(w, "source_version", v->source_version);
 		awp_jsonw_kv_string(w, "path", v->pkg_path);
-		kv_str_or_null(w, "entry", v->pkg_entry);
+		awp_jsonw_kv_string_or_null(w, "entry", v->pkg_entry);
 		awp_jsonw_kv_string(w, "manager", v->pkg_manager);
-		kv_str_or_null(w, "purl", v->pkg_purl);
+		awp_jsonw_kv_string_or_null(w, "purl", v->pkg_purl);
 		awp_jsonw_object_end(w);
 		awp_jsonw_kv_string(w, "matched_name", v->matched_name);
 		awp_jsonw_kv_string(w, "installed_version", v->installed_version);
-		kv_str_or_null(w, "fixed_version", v->fixed_version);
+		awp_jsonw_kv_string_or_null(w, "fixed_version", v->fixed_version);
 		awp_jsonw_kv_string(w, "ecosystem", v->ecosystem);
-		str_array(w, "references", v->references, v->reference_count);
+		awp_jsonw_kv_string_array(w, "references", v->references, v->reference_count);
 	}
 	awp_jsonw_object_end(w);
 	awp_strbuf_free(&rem);
@@ -162,7 +144,7 @@ int awp_rep_json(awp_strbuf *sb, const awp_scan_result *r, const awp_report_opti
 		awp_jsonw_kv_string(&w, "name", s->name);
 		awp_jsonw_kv_bool(&w, "requested", s->requested);
 		awp_jsonw_kv_bool(&w, "ran", s->ran);
-		kv_str_or_null(&w, "reason", s->ran ? "" : s->reason);
+		awp_jsonw_kv_string_or_null(&w, "reason", s->ran ? "" : s->reason);
 		awp_jsonw_object_end(&w);
 	}
 	awp_jsonw_array_end(&w);
@@ -174,13 +156,13 @@ int awp_rep_json(awp_strbuf *sb, const awp_scan_result *r, const awp_report_opti
 		const awp_scan_volume *v = awp_scan_result_volume(r, i);
 		awp_jsonw_object_begin(&w);
 		awp_jsonw_kv_string(&w, "name", v->name);
-		kv_str_or_null(&w, "fs_type", v->fs_type);
+		awp_jsonw_kv_string_or_null(&w, "fs_type", v->fs_type);
 		awp_jsonw_kv_uint(&w, "size", v->size);
 		awp_jsonw_kv_bool(&w, "read", v->read);
 		awp_jsonw_kv_bool(&w, "walked", v->walked);
 		awp_jsonw_kv_bool(&w, "root", v->is_root);
-		kv_str_or_null(&w, "reason_code", v->reason_code);
-		kv_str_or_null(&w, "reason", v->reason);
+		awp_jsonw_kv_string_or_null(&w, "reason_code", v->reason_code);
+		awp_jsonw_kv_string_or_null(&w, "reason", v->reason);
 		awp_jsonw_object_end(&w);
 	}
 	awp_jsonw_array_end(&w);
@@ -211,17 +193,17 @@ int awp_rep_json(awp_strbuf *sb, const awp_scan_result *r, const awp_report_opti
 		else
 			awp_jsonw_null(&w);
 		awp_jsonw_kv_bool(&w, "stale", awp_rep_db_age_hours(r) < 0 || awp_rep_db_age_hours(r) * 3600 > AWP_VULNDB_STALE_SECONDS);
-		kv_str_or_null(&w, "os_ecosystem", awp_vuln_report_os_ecosystem(vr));
+		awp_jsonw_kv_string_or_null(&w, "os_ecosystem", awp_vuln_report_os_ecosystem(vr));
 		awp_jsonw_key(&w, "kev");
 		awp_jsonw_object_begin(&w);
 		awp_jsonw_kv_uint(&w, "count", xs->kev_count);
-		kv_str_or_null(&w, "catalog_version", xs->kev_catalog_version);
+		awp_jsonw_kv_string_or_null(&w, "catalog_version", xs->kev_catalog_version);
 		awp_jsonw_object_end(&w);
 		awp_jsonw_key(&w, "epss");
 		awp_jsonw_object_begin(&w);
 		awp_jsonw_kv_uint(&w, "count", xs->epss_count);
-		kv_str_or_null(&w, "model_version", xs->epss_model_version);
-		kv_str_or_null(&w, "score_date", xs->epss_score_date);
+		awp_jsonw_kv_string_or_null(&w, "model_version", xs->epss_model_version);
+		awp_jsonw_kv_string_or_null(&w, "score_date", xs->epss_score_date);
 		awp_jsonw_object_end(&w);
 		const awp_vuln_stats *vs = awp_vuln_report_stats(vr);
 		awp_jsonw_kv_uint(&w, "matched_packages", vs->matched);
@@ -288,18 +270,18 @@ int awp_rep_json(awp_strbuf *sb, const awp_scan_result *r, const awp_report_opti
 		awp_jsonw_kv_string(&w, "action", awp_action_kind_name(a->kind));
 		awp_jsonw_kv_string(&w, "title", a->title);
 		awp_jsonw_kv_string(&w, "summary", awp_strbuf_cstr(&sum));
-		kv_str_or_null(&w, "command", a->command);
-		kv_str_or_null(&w, "package", a->package);
-		kv_str_or_null(&w, "type", a->pkg_type);
-		kv_str_or_null(&w, "version", a->version);
-		kv_str_or_null(&w, "directory", a->directory);
+		awp_jsonw_kv_string_or_null(&w, "command", a->command);
+		awp_jsonw_kv_string_or_null(&w, "package", a->package);
+		awp_jsonw_kv_string_or_null(&w, "type", a->pkg_type);
+		awp_jsonw_kv_string_or_null(&w, "version", a->version);
+		awp_jsonw_kv_string_or_null(&w, "directory", a->directory);
 		awp_jsonw_kv_uint(&w, "fixes", a->fixes);
 		awp_jsonw_key(&w, "by_severity");
 		by_severity(&w, a->by_severity);
 		awp_jsonw_kv_uint(&w, "known_exploited", a->kev);
 		kv_double(&w, "weight", a->weight, 1000);
-		str_array(&w, "ids", a->ids, a->id_count);
-		str_array(&w, "locations", a->locations, a->location_count);
+		awp_jsonw_kv_string_array(&w, "ids", a->ids, a->id_count);
+		awp_jsonw_kv_string_array(&w, "locations", a->locations, a->location_count);
 		awp_jsonw_object_end(&w);
 		awp_strbuf_free(&sum);
 	}

@@ -13,24 +13,6 @@
 #include <stdlib.h>
 #include <time.h>
 
-static void kv_str_or_null(awp_jsonw *w, const char *k, const char *v)
-{
-	awp_jsonw_key(w, k);
-	if (v && v[0])
-		awp_jsonw_string(w, v);
-	else
-		awp_jsonw_null(w);
-}
-
-static void str_array(awp_jsonw *w, const char *k, const char *const *a, size_t n)
-{
-	awp_jsonw_key(w, k);
-	awp_jsonw_array_begin(w);
-	for (size_t i = 0; i < n; i++)
-		awp_jsonw_string(w, a[i]);
-	awp_jsonw_array_end(w);
-}
-
 AWP_EXTERN int awp_vuln_report_json(char **out, const awp_vuln_report *r, const char *target, int64_t now)
 {
 	awp_strbuf sb = AWP_STRBUF_INIT;
@@ -49,7 +31,7 @@ AWP_EXTERN int awp_vuln_report_json(char **out, const awp_vuln_report *r, const 
 	awp_jsonw_kv_string(&w, "id", os->id);
 	awp_jsonw_kv_string(&w, "version_id", os->version_id);
 	awp_jsonw_kv_string(&w, "pretty_name", os->pretty_name);
-	kv_str_or_null(&w, "ecosystem", awp_vuln_report_os_ecosystem(r));
+	awp_jsonw_kv_string_or_null(&w, "ecosystem", awp_vuln_report_os_ecosystem(r));
 	awp_jsonw_object_end(&w);
 
 	int64_t built = awp_vuln_report_db_built_at(r);
@@ -103,34 +85,34 @@ AWP_EXTERN int awp_vuln_report_json(char **out, const awp_vuln_report *r, const 
 		const awp_vuln_finding *f = awp_vuln_report_get(r, i);
 		awp_jsonw_object_begin(&w);
 		awp_jsonw_kv_string(&w, "id", f->id);
-		str_array(&w, "ids", f->ids, f->id_count);
-		str_array(&w, "advisories", f->advisories, f->advisory_count);
+		awp_jsonw_kv_string_array(&w, "ids", f->ids, f->id_count);
+		awp_jsonw_kv_string_array(&w, "advisories", f->advisories, f->advisory_count);
 		awp_jsonw_kv_string(&w, "severity", awp_severity_name(f->severity));
 		awp_jsonw_key(&w, "score");
 		if (f->score >= 0)
 			awp_jsonw_double(&w, f->score);
 		else
 			awp_jsonw_null(&w);
-		kv_str_or_null(&w, "severity_source", f->severity_source);
-		kv_str_or_null(&w, "cvss_vector", f->severity_vector);
+		awp_jsonw_kv_string_or_null(&w, "severity_source", f->severity_source);
+		awp_jsonw_kv_string_or_null(&w, "cvss_vector", f->severity_vector);
 		awp_jsonw_key(&w, "package");
 		awp_jsonw_object_begin(&w);
 		awp_jsonw_kv_string(&w, "type", f->pkg_type);
 		awp_jsonw_kv_string(&w, "name", f->pkg_name);
 		awp_jsonw_kv_string(&w, "version", f->pkg_version);
-		kv_str_or_null(&w, "source_name", f->source_name);
-		kv_str_or_null(&w, "source_version", f->source_version);
+		awp_jsonw_kv_string_or_null(&w, "source_name", f->source_name);
+		awp_jsonw_kv_string_or_null(&w, "source_version", f->source_version);
 		awp_jsonw_kv_string(&w, "path", f->pkg_path);
-		kv_str_or_null(&w, "entry", f->pkg_entry);
+		awp_jsonw_kv_string_or_null(&w, "entry", f->pkg_entry);
 		awp_jsonw_kv_string(&w, "manager", f->pkg_manager);
-		kv_str_or_null(&w, "purl", f->pkg_purl);
+		awp_jsonw_kv_string_or_null(&w, "purl", f->pkg_purl);
 		awp_jsonw_object_end(&w);
 		awp_jsonw_kv_string(&w, "matched_name", f->matched_name);
 		awp_jsonw_kv_string(&w, "installed_version", f->installed_version);
-		kv_str_or_null(&w, "fixed_version", f->fixed_version);
+		awp_jsonw_kv_string_or_null(&w, "fixed_version", f->fixed_version);
 		awp_jsonw_kv_string(&w, "ecosystem", f->ecosystem);
 		awp_jsonw_kv_string(&w, "summary", f->summary);
-		str_array(&w, "references", f->references, f->reference_count);
+		awp_jsonw_kv_string_array(&w, "references", f->references, f->reference_count);
 		awp_jsonw_object_end(&w);
 	}
 	awp_jsonw_array_end(&w);
