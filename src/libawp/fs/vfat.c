@@ -24,6 +24,7 @@
 
 #include "fs/vfat_int.h"
 #include "util/bytes.h"
+#include "util/utf8.h"
 #include "util/error.h"
 #include "util/mem.h"
 
@@ -103,26 +104,7 @@ static int fail(const struct vfat *v, int code, const char *fmt, ...)
 static size_t put_utf8(char *out, size_t cap, size_t pos, uint32_t cp)
 {
 	char b[4];
-	size_t n;
-	if (cp < 0x80) {
-		b[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		b[0] = (char)(0xC0 | (cp >> 6));
-		b[1] = (char)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
-		b[0] = (char)(0xE0 | (cp >> 12));
-		b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		b[2] = (char)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		b[0] = (char)(0xF0 | (cp >> 18));
-		b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		b[3] = (char)(0x80 | (cp & 0x3F));
-		n = 4;
-	}
+	size_t n = awp_utf8_encode(cp, b);
 	if (pos + n >= cap)
 		return pos;
 	memcpy(out + pos, b, n);

@@ -12,6 +12,7 @@
 #include "cloud/aws/aws_int.h"
 
 #include "util/error.h"
+#include "util/utf8.h"
 #include "util/mem.h"
 
 #include <stdlib.h>
@@ -65,26 +66,7 @@ static int is_space(char c)
 static int put_utf8(awp_strbuf *sb, unsigned long cp)
 {
 	char b[4];
-	size_t n;
-	if (cp < 0x80) {
-		b[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		b[0] = (char)(0xC0 | (cp >> 6));
-		b[1] = (char)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
-		b[0] = (char)(0xE0 | (cp >> 12));
-		b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		b[2] = (char)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		b[0] = (char)(0xF0 | (cp >> 18));
-		b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		b[3] = (char)(0x80 | (cp & 0x3F));
-		n = 4;
-	}
+	size_t n = awp_utf8_encode((uint32_t)cp, b);
 	return awp_strbuf_add(sb, b, n);
 }
 
