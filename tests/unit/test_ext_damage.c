@@ -257,7 +257,10 @@ void test_main(void)
 			CHECK_MSG(strstr(awp_error_last(), "x.img") && strstr(awp_error_last(), "inode"),
 				  awp_error_last());
 			struct walkres w = walk(fs);
-			CHECK_EQ_INT(w.errors, 1);
+			/* The block is random bytes: besides the directory itself, some
+			 * garbage may parse as entries whose inodes then fail to stat,
+			 * each reported too. */
+			CHECK(w.errors >= 1);
 			CHECK_MSG(strstr(w.last_error, "/d1") != NULL, w.last_error);
 			CHECK_OK(awp_fs_lookup(fs, "/d3/g", 0, &st));
 			CHECK(w.entries >= 7); /* / d1 d2 f d3 g big frag lost+found */
