@@ -34,6 +34,7 @@ typedef struct cloud_disk {
 /* What the assembly produced for one instance. */
 typedef struct cloud_machine {
 	awp_fs *fs;                 /* the mount table (NULL on failure) */
+	awp_target *lvm;            /* volume groups spanning several disks (or NULL) */
 	awp_aws_scan_volume *vols;  /* arena-allocated array */
 	size_t nvols;
 	int partial;                /* something that should have been read was not */
@@ -50,6 +51,11 @@ typedef struct cloud_machine {
  */
 int cloud_assemble(cloud_machine *m, cloud_disk *disks, size_t n, const char *name, awp_arena *a);
 void cloud_machine_clear(cloud_machine *m);
+
+/* The pseudo-disk of volume groups spanning several disks, in the volume list. */
+#define CLOUD_LVM_VOLUME_ID "lvm"
+/* Reason of a per-disk LV read through the cross-volume assembly instead. */
+#define CLOUD_LVM_SPANS "lvm_spans_volumes"
 
 /* Exposed for tests: the normalised base device name and partition of a
  * /dev path ("/dev/sdf1" -> "xvdf", 1; "/dev/nvme1n1p2" -> "nvme1", 2). */
