@@ -420,17 +420,20 @@ int cloud_assemble(cloud_machine *m, cloud_disk *disks_in, size_t nd, const char
 				if (d < nd_in && strcmp(v->reason_code, "lvm_missing_pv") == 0 &&
 				    (whole = lvm_find(m->lvm, c->tv->name)) && strcmp(whole->reason_code, "lvm_missing_pv") != 0) {
 					v->reason_code = CLOUD_LVM_SPANS;
-					v->reason = "its volume group spans several volumes: read from all of them together "
-						    "(volume_id lvm)";
+					v->reason = lvm_on_one_disk(disks, nd_in, whole)
+							    ? "its volume group spans several volumes: read from the volume "
+							      "that holds all of this LV"
+							    : "its volume group spans several volumes: read from all of them "
+							      "together (volume_id lvm)";
 				}
-				if (!benign_skip(c->tv->reason_code))
+				if (!benign_skip(v->reason_code))
 					m->partial = 1;
 				unsupported |= strcmp(c->tv->reason_code, "unsupported_filesystem") == 0;
 			} else {
 				v->reason_code = "not_in_fstab";
 				v->reason = "not mounted by the root filesystem's /etc/fstab";
 				if (c->tv->is_root && (root < 0 || (disks[d].is_root_device && !disks[cs[root].disk].is_root_device)))
-					root = (long)k;
+					root = (long)(c - cs);
 			}
 		}
 	}
