@@ -244,6 +244,42 @@ static int benign_skip(const char *code)
 	return 0;
 }
 
+int cloud_fstab_next(char **cursor, cloud_fstab_entry *e)
+{
+	for (char *line = *cursor, *next; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		*cursor = next;
+		char *f[4] = {0};
+		char *save = NULL;
+		int nf = 0;
+		for (char *tok = strtok_r(line, " \t\r", &save); tok && nf < 4; tok = strtok_r(NULL, " \t\r", &save))
+			f[nf++] = tok;
+		if (nf < 3 || f[0][0] == '#')
+			continue;
+		unescape(f[0]);
+		unescape(f[1]);
+		e->spec = f[0];
+		e->file = f[1];
+		e->type = f[2];
+		e->opts = nf >= 4 ? f[3] : "";
+		return 1;
+	}
+	*cursor = NULL;
+	return 0;
+}
+
+int cloud_fstab_places(const cloud_fstab_entry *e)
+{
+	return e->file[0] == '/' && strcmp(e->file, "/") != 0 && !virtual_fs(e->type) && !has_opt(e->opts, "bind");
+}
+
+int cloud_lvm_name(const char *spec, char *out, size_t len)
+{
+	return lvm_name(spec, out, len);
+}
+
 void cloud_machine_clear(cloud_machine *m)
 {
 	awp_fs_free(m->fs);
@@ -457,26 +493,14 @@ int cloud_assemble(cloud_machine *m, cloud_disk *disks_in, size_t nd, const char
 	if (err == AWP_ENOMEM)
 		goto done;
 	err = 0;
-	for (char *line = fstab, *next; line && *line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		char *f[4] = {0};
-		char *save = NULL;
-		int nf = 0;
-		for (char *tok = strtok_r(line, " \t\r", &save); tok && nf < 4; tok = strtok_r(NULL, " \t\r", &save))
-			f[nf++] = tok;
-		if (nf < 3 || f[0][0] == '#')
+	cloud_fstab_entry fe;
+	for (char *cur = fstab; cloud_fstab_next(&cur, &fe);) {
+		if (!cloud_fstab_places(&fe))
 			continue;
-		unescape(f[0]);
-		unescape(f[1]);
-		const char *opts = nf >= 4 ? f[3] : "";
-		if (f[1][0] != '/' || strcmp(f[1], "/") == 0 || virtual_fs(f[2]) || has_opt(opts, "bind"))
-			continue;
-		long ci = match_spec(f[0], cs, nc, disks, nd);
+		long ci = match_spec(fe.spec, cs, nc, disks, nd);
 		if (ci < 0) {
 			/* nofail/noauto entries may legitimately be absent */
-			if (!has_opt(opts, "nofail") && !has_opt(opts, "noauto"))
+			if (!has_opt(fe.opts, "nofail") && !has_opt(fe.opts, "noauto"))
 				m->partial = 1;
 			continue;
 		}
@@ -484,13 +508,13 @@ int cloud_assemble(cloud_machine *m, cloud_disk *disks_in, size_t nd, const char
 			continue;
 		if (!cs[ci].tv || !cs[ci].tv->fs) {
 			if (cs[ci].out->mountpoint[0] == '\0')
-				cs[ci].out->mountpoint = awp_arena_strdup(a, f[1]);
+				cs[ci].out->mountpoint = awp_arena_strdup(a, fe.file);
 			m->partial = 1;
 			continue;
 		}
 		if (nm > AWP_MAX_FSTAB_ENTRIES || nm >= 64)
 			break;
-		mounts[nm].path = awp_arena_strdup(a, f[1]);
+		mounts[nm].path = awp_arena_strdup(a, fe.file);
 		if (!mounts[nm].path) {
 			err = AWP_ENOMEM;
 			goto done;

@@ -61,4 +61,24 @@ void cloud_machine_clear(cloud_machine *m);
  * /dev path ("/dev/sdf1" -> "xvdf", 1; "/dev/nvme1n1p2" -> "nvme1", 2). */
 int cloud_parse_device(const char *dev, char *base, size_t base_len, int *part);
 
+/* One /etc/fstab line: fields point into the parsed buffer, spec and file
+ * with their octal escapes (\040) undone; opts is "" when absent. */
+typedef struct cloud_fstab_entry {
+	char *spec, *file, *type;
+	const char *opts;
+} cloud_fstab_entry;
+
+/**
+ * The next entry of a NUL-terminated fstab text, parsed in place (the text
+ * is modified; *cursor starts at it). Comments, blank lines and lines with
+ * fewer than 3 fields are skipped.
+ * @return 1 with *e filled, 0 at the end
+ */
+int cloud_fstab_next(char **cursor, cloud_fstab_entry *e);
+/** 1 when the entry mounts a filesystem from a volume somewhere below "/"
+ *  (not the root, a swap/virtual/network type, or a bind mount). */
+int cloud_fstab_places(const cloud_fstab_entry *e);
+/* Exposed for tests: "/dev/mapper/vg-lv" or "/dev/vg/lv" -> "vg/lv", or -1. */
+int cloud_lvm_name(const char *spec, char *out, size_t len);
+
 #endif
