@@ -8,6 +8,7 @@
 #include <awp/target.h>
 #include <awp/aws.h>
 
+#include "target_int.h"
 #include "util/error.h"
 #include "util/mem.h"
 
@@ -123,18 +124,24 @@ static int open_image(awp_target *t)
 	return open_volumes(t);
 }
 
-static int open_volumes(awp_target *t)
+static int open_disk_volumes(awp_target *t)
 {
 	int err;
-	t->format = awp_source_format(t->src);
-	if ((err = awp_disk_open(&t->disk, t->src)) < 0)
-		return err;
 	if ((err = alloc_volumes(t, awp_disk_volume_count(t->disk))) < 0)
 		return err;
 	for (size_t i = 0; i < t->nvols; i++)
 		if ((err = open_volume(t, i)) < 0)
 			return err;
 	return 0;
+}
+
+static int open_volumes(awp_target *t)
+{
+	int err;
+	t->format = awp_source_format(t->src);
+	if ((err = awp_disk_open(&t->disk, t->src)) < 0)
+		return err;
+	return open_disk_volumes(t);
 }
 
 AWP_EXTERN int awp_target_open(awp_target **out, const char *path)
@@ -178,6 +185,31 @@ AWP_EXTERN int awp_target_open_source(awp_target **out, awp_source *src, const c
 		goto fail;
 	}
 	if ((err = open_volumes(t)) < 0)
+		goto fail;
+	find_root(t);
+	*out = t;
+	return 0;
+fail:
+	awp_target_free(t);
+	return err;
+}
+
+int awp_target_open_disk(awp_target **out, awp_disk *disk, const char *name)
+{
+	awp_target *t = awp_calloc(1, sizeof(*t));
+	if (!t) {
+		awp_disk_free(disk);
+		return AWP_ENOMEM;
+	}
+	t->root = -1;
+	t->disk = disk;
+	t->format = "volumes";
+	int err;
+	if (!(t->path = awp_strdup(name))) {
+		err = AWP_ENOMEM;
+		goto fail;
+	}
+	if ((err = open_disk_volumes(t)) < 0)
 		goto fail;
 	find_root(t);
 	*out = t;

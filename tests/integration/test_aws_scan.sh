@@ -6,6 +6,7 @@
 #    a one-volume instance: its report equals `awp scan` of the image file;
 #  - a two-volume instance whose /var is on the second volume (fstab UUID=):
 #    the packages under /var are found in the assembled tree;
+#  - a two-volume instance whose root is an LV with extents on both volumes;
 #  - no awp snapshot is left after a run, after kill -TERM mid-scan, and
 #    after kill -9 followed by another run (the sweeper);
 #  - saas mode: AssumeRole with an external id into another account, the
@@ -259,6 +260,71 @@ n=$(py "$role" <<<'print(len(awp_snaps()))')
 check "saas: the sweeper removes it in the customer account ($n left)" test "$n" = 0
 "$awp" aws scan --mode saas --role-arn "$role" > /dev/null 2>&1
 check "saas without --external-id is a usage error" test $? = 2
+
+# ---- 6. a volume group spanning two volumes: the root LV has extents on both -----
+# PV images in LVM2's on-disk format (label in sector 1, one metadata area at
+# 4 KiB, data from 1 MiB, 1 MiB extents); vg0/root = pv0 extents 0-9 then pv1 0-9.
+mkdir -p "$tmp/lvroot/etc" "$tmp/lvroot/var/lib/dpkg"
+cp "$tmp/root/etc/os-release" "$tmp/lvroot/etc/"
+printf '/dev/mapper/vg0-root / ext4 defaults 0 1\n' > "$tmp/lvroot/etc/fstab"
+cp "$tmp/var/lib/dpkg/status" "$tmp/lvroot/var/lib/dpkg/status"
+head -c 12000000 /dev/urandom > "$tmp/lvroot/var/filler"
+mkfs.ext4 -q -F -d "$tmp/lvroot" "$tmp/lvroot.img" 20M >/dev/null 2>&1 || { echo "FAIL: mkfs lvroot"; exit 1; }
+python3 - "$tmp" <<'PY' || { echo "FAIL: PV images"; exit 1; }
+import struct, sys, zlib
+tmp = sys.argv[1]
+MiB, EXT = 1 << 20, 10
+def crc(b):  # LVM's crc32: seeded 0xf597a6cf, no final inversion
+    return ~zlib.crc32(b, ~0xf597a6cf & 0xffffffff) & 0xffffffff
+uu = ["SpanPVaaUvfYDEqAkf7gsKohFKSFyYm0", "SpanPVbbUvfYDEqAkf7gsKohFKSFyYm1"]
+dash = lambda u: "-".join([u[:6], u[6:10], u[10:14], u[14:18], u[18:22], u[22:26], u[26:]])
+size = MiB + 16 * MiB
+pvs = "".join('pv%d {\nid = "%s"\ndevice = "/dev/xvd%s"\nstatus = ["ALLOCATABLE"]\nflags = []\ndev_size = %d\n'
+              'pe_start = 2048\npe_count = 16\n}\n' % (i, dash(u), "af"[i], size // 512) for i, u in enumerate(uu))
+seg = lambda n, start, pv: ('segment%d {\nstart_extent = %d\nextent_count = %d\ntype = "striped"\nstripe_count = 1\n'
+                            'stripes = [\n"%s", 0\n]\n}\n' % (n, start, EXT, pv))
+text = ('vg0 {\nid = "TiQEsX-oRfW-TTcp-oola-4v0e-D081-AS2HBe"\nseqno = 2\nformat = "lvm2"\n'
+        'status = ["RESIZEABLE", "READ", "WRITE"]\nflags = []\nextent_size = 2048\nmax_lv = 0\nmax_pv = 0\n'
+        'metadata_copies = 0\nphysical_volumes {\n' + pvs + '}\nlogical_volumes {\nroot {\n'
+        'id = "R00tLV-oOgj-9o4j-3wS9-Ap7V-mA8W-FVEqJM"\nstatus = ["READ", "WRITE", "VISIBLE"]\nflags = []\n'
+        'segment_count = 2\n' + seg(1, 0, "pv0") + seg(2, EXT, "pv1") + '}\n}\n}\n'
+        'contents = "Text Format Volume Group"\nversion = 1\n').encode()
+fs = open(tmp + "/lvroot.img", "rb").read()
+for i, u in enumerate(uu):
+    img = bytearray(size)
+    label = bytearray(512)
+    label[0:8] = b"LABELONE"
+    struct.pack_into("<QI", label, 8, 1, 0)
+    struct.pack_into("<I", label, 20, 32)
+    label[24:32] = b"LVM2 001"
+    label[32:64] = u.encode()
+    struct.pack_into("<QQQQQQQQQII", label, 64, size, MiB, 0, 0, 0, 4096, MiB - 4096, 0, 0, 2, 1)
+    struct.pack_into("<I", label, 16, crc(bytes(label[20:])))
+    img[512:1024] = label
+    mda = bytearray(512)
+    mda[4:20] = b" LVM2 x[5A%r0N*>"
+    struct.pack_into("<IQQQQI", mda, 20, 1, 4096, MiB - 4096, 512, len(text), crc(text))
+    struct.pack_into("<I", mda, 0, crc(bytes(mda[4:])))
+    img[4096:4608] = mda
+    img[4096 + 512:4096 + 512 + len(text)] = text
+    part = fs[i * EXT * MiB:(i + 1) * EXT * MiB]
+    img[MiB:MiB + len(part)] = part
+    open("%s/pv%d.img" % (tmp, i), "wb").write(img)
+PY
+snap_pv0=$(upload "$tmp/pv0.img") && snap_pv1=$(upload "$tmp/pv1.img") || { echo "FAIL: upload PVs"; exit 1; }
+py "" > "$tmp/lvm.json" <<'PY'
+lin = [i['ImageId'] for i in ec2.describe_images(Owners=['amazon'])['Images'] if i.get('Platform') != 'windows'][0]
+i = ec2.run_instances(ImageId=lin, MinCount=1, MaxCount=1, BlockDeviceMappings=[
+    {'DeviceName': '/dev/xvda', 'Ebs': {'VolumeSize': 1}}, {'DeviceName': '/dev/sdf', 'Ebs': {'VolumeSize': 1}}])['Instances'][0]
+print(json.dumps({'id': i['InstanceId'], 'vols': {m['DeviceName']: m['Ebs']['VolumeId'] for m in i['BlockDeviceMappings']}}))
+PY
+lvm=$(field "$tmp/lvm.json" "d['id']")
+ctl "{\"faults\": [], \"volume_data\": {\"$(field "$tmp/lvm.json" "d['vols']['/dev/xvda']")\": \"$snap_pv0\", \"$(field "$tmp/lvm.json" "d['vols']['/dev/sdf']")\": \"$snap_pv1\"}}"
+"$awp" aws scan --instance "$lvm" --output-dir "$tmp/out9" > /dev/null 2>"$tmp/run9.err"
+check "VG across two volumes: scanned ($(st out9 "$lvm"): $(head -c 300 "$tmp/run9.err"))" test "$(st out9 "$lvm")" = "scanned/"
+check "VG across two volumes: root LV read from both" test "$(field "$tmp/out9/$lvm.json" "[(v['volume_id'], v['name'], v['mountpoint']) for v in d['volumes'] if v['read']]")" = "[('lvm', 'vg0/root', '/')]"
+check "VG across two volumes: per-volume LVs superseded" test "$(field "$tmp/out9/$lvm.json" "sorted(v['reason_code'] for v in d['volumes'] if v['name'] == 'vg0/root' and not v['read'])")" = "['lvm_spans_volumes', 'lvm_spans_volumes']"
+check "VG across two volumes: package on the LV found (varpkg)" test "$(field "$tmp/out9/$lvm.json" "[f['package'] for f in d['report']['findings']['vulnerabilities']]")" = "['varpkg']"
 
 check "no sanitizer report from awp" bash -c "! grep -l -e Sanitizer -e 'runtime error' $tmp/*.err"
 echo "$pass passed, $fail failed"

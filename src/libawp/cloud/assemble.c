@@ -17,6 +17,9 @@
  */
 #include "cloud/cloud_int.h"
 
+#include "target_int.h"
+#include "volume/volume_int.h"
+
 #include "util/error.h"
 #include "util/mem.h"
 
@@ -156,7 +159,7 @@ static long match_spec(const char *spec, const cand *cs, size_t nc, const cloud_
 	if (lvm_name(spec, lv, sizeof lv) == 0) {
 		for (size_t i = 0; i < nc; i++)
 			if (cs[i].tv && cs[i].tv->volume && cs[i].tv->volume->kind == AWP_VOL_LVM &&
-			    strcmp(cs[i].tv->name, lv) == 0)
+			    strcmp(cs[i].tv->name, lv) == 0 && strcmp(cs[i].out->reason_code, CLOUD_LVM_SPANS) != 0)
 				return (long)i;
 		return -1;
 	}
@@ -233,17 +236,134 @@ static void unescape(char *s)
 /* Skipped volumes that hold nothing to read: not a coverage gap. */
 static int benign_skip(const char *code)
 {
-	static const char *const ok[] = {"swap", "bios_boot", "lvm_member", "extended", "no_filesystem", NULL};
+	static const char *const ok[] = {"swap", "bios_boot", "lvm_member", "extended", "no_filesystem", CLOUD_LVM_SPANS,
+					 NULL};
 	for (size_t i = 0; ok[i]; i++)
 		if (strcmp(code, ok[i]) == 0)
 			return 1;
 	return 0;
 }
 
+int cloud_fstab_next(char **cursor, cloud_fstab_entry *e)
+{
+	for (char *line = *cursor, *next; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		*cursor = next;
+		char *f[4] = {0};
+		char *save = NULL;
+		int nf = 0;
+		for (char *tok = strtok_r(line, " \t\r", &save); tok && nf < 4; tok = strtok_r(NULL, " \t\r", &save))
+			f[nf++] = tok;
+		if (nf < 3 || f[0][0] == '#')
+			continue;
+		unescape(f[0]);
+		unescape(f[1]);
+		e->spec = f[0];
+		e->file = f[1];
+		e->type = f[2];
+		e->opts = nf >= 4 ? f[3] : "";
+		return 1;
+	}
+	*cursor = NULL;
+	return 0;
+}
+
+int cloud_fstab_places(const cloud_fstab_entry *e)
+{
+	return e->file[0] == '/' && strcmp(e->file, "/") != 0 && !virtual_fs(e->type) && !has_opt(e->opts, "bind");
+}
+
+int cloud_lvm_name(const char *spec, char *out, size_t len)
+{
+	return lvm_name(spec, out, len);
+}
+
 void cloud_machine_clear(cloud_machine *m)
 {
 	awp_fs_free(m->fs);
+	awp_target_free(m->lvm);
 	memset(m, 0, sizeof(*m));
+}
+
+/*
+ * Volume groups whose physical volumes are on several of the disks: each
+ * disk alone lists their LVs as lvm_missing_pv, so every PV of every disk
+ * is assembled once more, together, into m->lvm. Nothing is made when the
+ * PVs are all on one disk (its own assembly has them all).
+ */
+static int assemble_lvm(cloud_machine *m, const cloud_disk *disks, size_t nd, const char *name)
+{
+	awp_source **srcs = NULL;
+	char **names = NULL;
+	size_t n = 0, cap1 = 0, cap2 = 0, ndisks = 0;
+	int err = 0;
+	for (size_t d = 0; d < nd; d++) {
+		awp_disk *disk = disks[d].target ? awp_target_disk(disks[d].target) : NULL;
+		size_t before = n;
+		for (size_t i = 0; disk && i < awp_disk_volume_count(disk); i++) {
+			const awp_volume *v = awp_disk_volume(disk, i);
+			awp_source *src = awp_disk_volume_source(disk, i);
+			if (!src || strcmp(v->fs_type, "LVM2_member") != 0)
+				continue;
+			if (n >= AWP_MAX_INSTANCE_FILESYSTEMS)
+				break;
+			if (AWP_GROW(srcs, cap1, n + 1) < 0 || AWP_GROW(names, cap2, n + 1) < 0) {
+				err = AWP_ENOMEM;
+				goto done;
+			}
+			if (!(names[n] = awp_asprintf("%s %s", disks[d].volume_id, v->name))) {
+				err = AWP_ENOMEM;
+				goto done;
+			}
+			srcs[n++] = src;
+		}
+		ndisks += n > before;
+	}
+	if (ndisks < 2)
+		goto done;
+	awp_disk *vd = NULL;
+	char *tname = awp_asprintf("%s lvm", name);
+	if (!tname) {
+		err = AWP_ENOMEM;
+		goto done;
+	}
+	if ((err = awp_disk_open_lvm(&vd, CLOUD_LVM_VOLUME_ID, srcs, (const char *const *)names, n)) == 0)
+		err = awp_target_open_disk(&m->lvm, vd, tname);
+	free(tname);
+done:
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(srcs);
+	return err;
+}
+
+/* The cross-volume LV named like a per-disk one, or NULL. */
+static const awp_target_volume *lvm_find(const awp_target *t, const char *name)
+{
+	for (size_t i = 0; t && i < awp_target_volume_count(t); i++) {
+		const awp_target_volume *tv = awp_target_volume_get(t, i);
+		if (tv->volume && tv->volume->kind == AWP_VOL_LVM && strcmp(tv->name, name) == 0)
+			return tv;
+	}
+	return NULL;
+}
+
+/* A cross-volume LV that some disk reads alone (its VG is on that disk). */
+static int lvm_on_one_disk(const cloud_disk *disks, size_t nd, const awp_target_volume *tv)
+{
+	for (size_t d = 0; d < nd; d++) {
+		const awp_target *t = disks[d].target;
+		for (size_t i = 0; t && i < awp_target_volume_count(t); i++) {
+			const awp_target_volume *o = awp_target_volume_get(t, i);
+			if (o->volume && o->volume->kind == AWP_VOL_LVM && strcmp(o->name, tv->name) == 0 &&
+			    strcmp(o->reason_code, "lvm_missing_pv") != 0)
+				return 1;
+		}
+	}
+	return 0;
 }
 
 static int fail(cloud_machine *m, awp_arena *a, const char *code, const char *msg)
@@ -253,21 +373,41 @@ static int fail(cloud_machine *m, awp_arena *a, const char *code, const char *ms
 	return m->fail_code && m->fail ? 0 : AWP_ENOMEM;
 }
 
-int cloud_assemble(cloud_machine *m, cloud_disk *disks, size_t nd, const char *name, awp_arena *a)
+int cloud_assemble(cloud_machine *m, cloud_disk *disks_in, size_t nd, const char *name, awp_arena *a)
 {
 	memset(m, 0, sizeof(*m));
 	int err = 0;
 	cand *cs = NULL;
+	cloud_disk *disks = NULL;
+	size_t nd_in = nd;
 	awp_fs_mount *mounts = NULL;
 	size_t *mcand = NULL;
 	int *placed = NULL;
 	char *fstab = NULL;
 	size_t nc = 0;
 
-	for (size_t d = 0; d < nd; d++)
+	/* the disks, plus the volume groups spanning several of them as one more */
+	if ((err = assemble_lvm(m, disks_in, nd_in, name)) < 0)
+		goto done;
+	disks = awp_calloc(nd_in + 1, sizeof(*disks));
+	if (!disks) {
+		err = AWP_ENOMEM;
+		goto done;
+	}
+	if (nd_in)
+		memcpy(disks, disks_in, nd_in * sizeof(*disks));
+	if (m->lvm) {
+		disks[nd++] = (cloud_disk){.volume_id = CLOUD_LVM_VOLUME_ID, .device = "", .snapshot_id = "",
+					   .nvme_index = -1, .target = m->lvm, .err_code = "", .err = ""};
+	}
+	for (size_t d = 0; d < nd_in; d++)
 		nc += disks[d].target ? awp_target_volume_count(disks[d].target) : 1;
-	if (nc > AWP_MAX_INSTANCE_FILESYSTEMS)
-		return fail(m, a, "size_limit", "too many volumes");
+	for (size_t i = 0; m->lvm && i < awp_target_volume_count(m->lvm); i++)
+		nc += !lvm_on_one_disk(disks, nd_in, awp_target_volume_get(m->lvm, i));
+	if (nc > AWP_MAX_INSTANCE_FILESYSTEMS) {
+		err = fail(m, a, "size_limit", "too many volumes");
+		goto done;
+	}
 	cs = awp_calloc(nc ? nc : 1, sizeof(*cs));
 	m->vols = awp_arena_alloc(a, (nc ? nc : 1) * sizeof(*m->vols));
 	mounts = awp_calloc(AWP_MAX_FSTAB_ENTRIES + 1, sizeof(*mounts));
@@ -285,11 +425,14 @@ int cloud_assemble(cloud_machine *m, cloud_disk *disks, size_t nd, const char *n
 	const char *disk_fail = NULL, *disk_fail_msg = NULL;
 	for (size_t d = 0; d < nd; d++) {
 		size_t nv = disks[d].target ? awp_target_volume_count(disks[d].target) : 1;
-		for (size_t i = 0; i < nv; i++, k++) {
+		for (size_t i = 0; i < nv; i++) {
+			const awp_target_volume *tv = disks[d].target ? awp_target_volume_get(disks[d].target, i) : NULL;
+			if (d >= nd_in && lvm_on_one_disk(disks, nd_in, tv))
+				continue; /* listed (and read) with its disk */
 			cand *c = &cs[k];
-			awp_aws_scan_volume *v = c->out = &m->vols[k];
+			awp_aws_scan_volume *v = c->out = &m->vols[k++];
 			c->disk = d;
-			c->tv = disks[d].target ? awp_target_volume_get(disks[d].target, i) : NULL;
+			c->tv = tv;
 			v->volume_id = disks[d].volume_id;
 			v->device = disks[d].device;
 			v->snapshot_id = disks[d].snapshot_id;
@@ -309,14 +452,24 @@ int cloud_assemble(cloud_machine *m, cloud_disk *disks, size_t nd, const char *n
 			} else if (!c->tv->fs) {
 				v->reason_code = c->tv->reason_code;
 				v->reason = c->tv->reason;
-				if (!benign_skip(c->tv->reason_code))
+				const awp_target_volume *whole = NULL;
+				if (d < nd_in && strcmp(v->reason_code, "lvm_missing_pv") == 0 &&
+				    (whole = lvm_find(m->lvm, c->tv->name)) && strcmp(whole->reason_code, "lvm_missing_pv") != 0) {
+					v->reason_code = CLOUD_LVM_SPANS;
+					v->reason = lvm_on_one_disk(disks, nd_in, whole)
+							    ? "its volume group spans several volumes: read from the volume "
+							      "that holds all of this LV"
+							    : "its volume group spans several volumes: read from all of them "
+							      "together (volume_id lvm)";
+				}
+				if (!benign_skip(v->reason_code))
 					m->partial = 1;
 				unsupported |= strcmp(c->tv->reason_code, "unsupported_filesystem") == 0;
 			} else {
 				v->reason_code = "not_in_fstab";
 				v->reason = "not mounted by the root filesystem's /etc/fstab";
 				if (c->tv->is_root && (root < 0 || (disks[d].is_root_device && !disks[cs[root].disk].is_root_device)))
-					root = (long)k;
+					root = (long)(c - cs);
 			}
 		}
 	}
@@ -340,26 +493,14 @@ int cloud_assemble(cloud_machine *m, cloud_disk *disks, size_t nd, const char *n
 	if (err == AWP_ENOMEM)
 		goto done;
 	err = 0;
-	for (char *line = fstab, *next; line && *line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		char *f[4] = {0};
-		char *save = NULL;
-		int nf = 0;
-		for (char *tok = strtok_r(line, " \t\r", &save); tok && nf < 4; tok = strtok_r(NULL, " \t\r", &save))
-			f[nf++] = tok;
-		if (nf < 3 || f[0][0] == '#')
+	cloud_fstab_entry fe;
+	for (char *cur = fstab; cloud_fstab_next(&cur, &fe);) {
+		if (!cloud_fstab_places(&fe))
 			continue;
-		unescape(f[0]);
-		unescape(f[1]);
-		const char *opts = nf >= 4 ? f[3] : "";
-		if (f[1][0] != '/' || strcmp(f[1], "/") == 0 || virtual_fs(f[2]) || has_opt(opts, "bind"))
-			continue;
-		long ci = match_spec(f[0], cs, nc, disks, nd);
+		long ci = match_spec(fe.spec, cs, nc, disks, nd);
 		if (ci < 0) {
 			/* nofail/noauto entries may legitimately be absent */
-			if (!has_opt(opts, "nofail") && !has_opt(opts, "noauto"))
+			if (!has_opt(fe.opts, "nofail") && !has_opt(fe.opts, "noauto"))
 				m->partial = 1;
 			continue;
 		}
@@ -367,13 +508,13 @@ int cloud_assemble(cloud_machine *m, cloud_disk *disks, size_t nd, const char *n
 			continue;
 		if (!cs[ci].tv || !cs[ci].tv->fs) {
 			if (cs[ci].out->mountpoint[0] == '\0')
-				cs[ci].out->mountpoint = awp_arena_strdup(a, f[1]);
+				cs[ci].out->mountpoint = awp_arena_strdup(a, fe.file);
 			m->partial = 1;
 			continue;
 		}
 		if (nm > AWP_MAX_FSTAB_ENTRIES || nm >= 64)
 			break;
-		mounts[nm].path = awp_arena_strdup(a, f[1]);
+		mounts[nm].path = awp_arena_strdup(a, fe.file);
 		if (!mounts[nm].path) {
 			err = AWP_ENOMEM;
 			goto done;
@@ -415,6 +556,7 @@ done:
 				err = AWP_ENOMEM;
 	}
 	free(fstab);
+	free(disks);
 	free(cs);
 	free(mounts);
 	free(mcand);

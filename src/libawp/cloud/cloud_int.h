@@ -34,6 +34,7 @@ typedef struct cloud_disk {
 /* What the assembly produced for one instance. */
 typedef struct cloud_machine {
 	awp_fs *fs;                 /* the mount table (NULL on failure) */
+	awp_target *lvm;            /* volume groups spanning several disks (or NULL) */
 	awp_aws_scan_volume *vols;  /* arena-allocated array */
 	size_t nvols;
 	int partial;                /* something that should have been read was not */
@@ -51,8 +52,33 @@ typedef struct cloud_machine {
 int cloud_assemble(cloud_machine *m, cloud_disk *disks, size_t n, const char *name, awp_arena *a);
 void cloud_machine_clear(cloud_machine *m);
 
+/* The pseudo-disk of volume groups spanning several disks, in the volume list. */
+#define CLOUD_LVM_VOLUME_ID "lvm"
+/* Reason of a per-disk LV read through the cross-volume assembly instead. */
+#define CLOUD_LVM_SPANS "lvm_spans_volumes"
+
 /* Exposed for tests: the normalised base device name and partition of a
  * /dev path ("/dev/sdf1" -> "xvdf", 1; "/dev/nvme1n1p2" -> "nvme1", 2). */
 int cloud_parse_device(const char *dev, char *base, size_t base_len, int *part);
+
+/* One /etc/fstab line: fields point into the parsed buffer, spec and file
+ * with their octal escapes (\040) undone; opts is "" when absent. */
+typedef struct cloud_fstab_entry {
+	char *spec, *file, *type;
+	const char *opts;
+} cloud_fstab_entry;
+
+/**
+ * The next entry of a NUL-terminated fstab text, parsed in place (the text
+ * is modified; *cursor starts at it). Comments, blank lines and lines with
+ * fewer than 3 fields are skipped.
+ * @return 1 with *e filled, 0 at the end
+ */
+int cloud_fstab_next(char **cursor, cloud_fstab_entry *e);
+/** 1 when the entry mounts a filesystem from a volume somewhere below "/"
+ *  (not the root, a swap/virtual/network type, or a bind mount). */
+int cloud_fstab_places(const cloud_fstab_entry *e);
+/* Exposed for tests: "/dev/mapper/vg-lv" or "/dev/vg/lv" -> "vg/lv", or -1. */
+int cloud_lvm_name(const char *spec, char *out, size_t len);
 
 #endif

@@ -3,7 +3,7 @@
  * since a GPT disk also carries a protective MBR), else the whole disk; then
  * name each volume's filesystem and decide whether awp reads it; then LVM.
  */
-#include "volume/volume_int.h"
+#include "volume/lvm_int.h"
 
 #include <awp/fs.h>
 
@@ -141,6 +141,37 @@ AWP_EXTERN int awp_disk_open(awp_disk **out, awp_source *src)
 fail:
 	awp_disk_free(d);
 	return err;
+}
+
+int awp_disk_new_virtual(awp_disk **out, const char *name)
+{
+	awp_disk *d = awp_calloc(1, sizeof(*d));
+	if (!d)
+		return AWP_ENOMEM;
+	int err = awp_disk_set_scheme(d, "none", name);
+	if (err < 0) {
+		awp_disk_free(d);
+		return err;
+	}
+	*out = d;
+	return 0;
+}
+
+int awp_disk_open_lvm(awp_disk **out, const char *name, awp_source *const *pvs, const char *const *pv_names,
+		      size_t n)
+{
+	awp_disk *d = NULL;
+	int err = awp_disk_new_virtual(&d, name);
+	if (err < 0)
+		return err;
+	if (n > 0 && (err = awp_lvm_assemble(d, pvs, pv_names, n)) < 0) {
+		awp_disk_free(d);
+		return err;
+	}
+	for (size_t i = 0; i < d->nvols; i++)
+		classify(d, &d->vols[i]);
+	*out = d;
+	return 0;
 }
 
 AWP_EXTERN void awp_disk_free(awp_disk *d)

@@ -43,4 +43,19 @@ int awp_part_mbr_scan(awp_disk *d);
  *  and append the logical volumes. */
 int awp_lvm_scan(awp_disk *d);
 
+/**
+ * A disk with no source of its own (awp_disk_source() is NULL) and no
+ * volumes yet, scheme "none", id `name`: the holder of volumes assembled
+ * from other disks (LVM volume groups spanning several disks).
+ */
+int awp_disk_new_virtual(awp_disk **out, const char *name);
+/**
+ * A virtual disk holding the logical volumes of the volume groups found on
+ * the PV sources `pvs[0..n)` (from any disks; `pv_names` for messages),
+ * each classified like the volumes of awp_disk_open().
+ * @return 0 or AWP_ENOMEM
+ */
+int awp_disk_open_lvm(awp_disk **out, const char *name, awp_source *const *pvs, const char *const *pv_names,
+		      size_t n);
+
 #endif
