@@ -197,14 +197,22 @@ wait $pid 2>/dev/null
 n=$(py "" <<<'print(len(awp_snaps()))')
 check "kill -9 leaves the snapshot ($n)" test "$n" -ge 1
 ctl '{"snapshot_pending_s": 0}'
-# a young snapshot is not swept with the default age...
+# the killed run was on this host and its process is gone: the next run
+# sweeps its snapshot whatever its age
 "$awp" aws scan --instance "$stopped" --output-dir "$tmp/out4" > /dev/null 2>&1
+check "after kill -9 and another run (default sweep age): none left" no_awp_snapshots
+# a young snapshot of another scanner host is kept by the 6h sweep age...
+py "" <<<'v = ec2.create_volume(AvailabilityZone="us-east-1a", Size=1)["VolumeId"]
+ec2.create_snapshot(VolumeId=v, TagSpecifications=[{"ResourceType": "snapshot", "Tags": [
+    {"Key": "awp:managed", "Value": "true"}, {"Key": "awp:scan-id", "Value": "awp-1-4242"},
+    {"Key": "awp:host", "Value": "another-scanner-host"}]}])'
+"$awp" aws scan --instance "$stopped" --output-dir "$tmp/out4b" > /dev/null 2>&1
 n=$(py "" <<<'print(len(awp_snaps()))')
-check "young snapshot kept by the 6h sweep age ($n)" test "$n" -ge 1
-# ...and is with a short one
+check "another host's young snapshot kept by the 6h sweep age ($n)" test "$n" -ge 1
+# ...and swept with a short one
 "$awp" aws scan --instance "$one" --sweep-age 0 --format json --output-dir "$tmp/out5" > "$tmp/run5.json" 2>"$tmp/run5.err"
 check "sweeper reports what it deleted" test "$(field "$tmp/run5.json" "d['swept']")" -ge 1
-check "after kill -9 and another run: none left" no_awp_snapshots
+check "with --sweep-age 0: none left" no_awp_snapshots
 check "the next run scanned" test "$(st out5 "$one")" = "scanned/"
 
 # ---- 4. retries: throttling and 5xx on EC2 and EBS -----------------------------------

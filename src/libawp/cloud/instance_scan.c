@@ -27,6 +27,8 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
+#include <errno.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -329,6 +331,26 @@ static int caller_account(awp_aws_scan *s, awp_aws_client *c)
 
 /* ---- the sweeper ---- */
 
+/* A snapshot this host made in a run whose process is gone (kill -9, a
+ * crash): its scan id is "awp-<time>-<pid>" and its awp:host tag is ours.
+ * Such snapshots are deleted whatever their age; snapshots of other hosts
+ * (another scanner machine may still be reading them) wait for the age. */
+static int orphan_of_this_host(const awp_aws_scan *s, const awp_aws_snapshot *sn)
+{
+	char host[256];
+	const char *h = awp_aws_tag_get(sn->tags, sn->ntags, "awp:host");
+	const char *id = awp_aws_tag_get(sn->tags, sn->ntags, "awp:scan-id");
+	if (!h || !id || strcmp(id, s->scan_id) == 0 || gethostname(host, sizeof host) != 0)
+		return 0;
+	host[sizeof host - 1] = '\0';
+	long long t;
+	long pid;
+	char tail;
+	if (strcmp(h, host) != 0 || sscanf(id, "awp-%lld-%ld%c", &t, &pid, &tail) != 2 || pid <= 1)
+		return 0;
+	return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
 static int sweep_region(awp_aws_scan *s, awp_aws_client *c)
 {
 	static const char *const managed[] = {AWP_AWS_MANAGED_VALUE, NULL};
@@ -342,7 +364,7 @@ static int sweep_region(awp_aws_scan *s, awp_aws_client *c)
 		const awp_aws_snapshot *sn = &l->u.snapshots[i];
 		time_t t = aws_parse_time(sn->start_time);
 		/* an unparsable time is old: the tag says it is ours, and leaking costs money */
-		if (t > 0 && (int64_t)(now - t) < s->o.sweep_age_s)
+		if (t > 0 && (int64_t)(now - t) < s->o.sweep_age_s && !orphan_of_this_host(s, sn))
 			continue;
 		int e = awp_aws_delete_snapshot(c, sn->snapshot_id);
 		if (e >= 0)
@@ -529,8 +551,13 @@ static int scan_instance(awp_aws_scan *s, region_clients *rc, const awp_aws_inst
 	struct tm tmv;
 	gmtime_r(&now, &tmv);
 	strftime(created_at, sizeof created_at, "%Y-%m-%dT%H:%M:%SZ", &tmv);
+	char host[256] = "";
+	if (gethostname(host, sizeof host) != 0)
+		host[0] = '\0';
+	host[sizeof host - 1] = '\0';
 	awp_aws_tag tags[] = {{AWP_AWS_MANAGED_TAG, AWP_AWS_MANAGED_VALUE},
 			      {"awp:scan-id", s->scan_id},
+			      {"awp:host", host},
 			      {"awp:instance", in->instance_id},
 			      {"awp:created-at", created_at}};
 	size_t ntags = sizeof tags / sizeof tags[0];
