@@ -164,6 +164,41 @@ static long find_rule(const awp_secrets_rules *r, const char *id)
 	return -1;
 }
 
+
+/* The largest bound of a counted repeat ({n}, {n,}, {n,m}) in a pattern,
+ * skipping escaped braces; 0 when there is none. */
+static unsigned long max_repeat(const char *p)
+{
+	unsigned long best = 0;
+	for (; *p; p++) {
+		if (*p == '\\' && p[1]) {
+			p++;
+			continue;
+		}
+		if (*p != '{')
+			continue;
+		char *end;
+		unsigned long a = strtoul(p + 1, &end, 10);
+		if (end == p + 1)
+			continue;
+		unsigned long b = a;
+		if (*end == ',') {
+			char *e2;
+			unsigned long m = strtoul(end + 1, &e2, 10);
+			if (e2 != end + 1)
+				b = m;
+			end = e2;
+		}
+		if (*end == '}') {
+			if (a > best)
+				best = a;
+			if (b > best)
+				best = b;
+		}
+	}
+	return best;
+}
+
 static int parse_rule(struct loader *L, const cJSON *o, int from_config)
 {
 	awp_secrets_rules *r = L->r;
@@ -188,6 +223,9 @@ static int parse_rule(struct loader *L, const cJSON *o, int from_config)
 		return bad(L, id, "severity \"%.32s\" is not info/low/medium/high/critical", sev);
 	if (strlen(pat) == 0 || strlen(pat) > AWP_MAX_SECRETS_PATTERN || (ext && strlen(ext) > AWP_MAX_SECRETS_PATTERN))
 		return bad(L, id, "%s", "pattern is empty or longer than 4096 characters");
+	if (max_repeat(pat) > AWP_MAX_SECRETS_REPEAT)
+		return bad(L, id, "%s", "a repeat bound above 1000 in \"pattern\" (Hyperscan's compile memory grows "
+			   "with it: match a short prefix and put long bounds in \"extract\")");
 	if (flags && strspn(flags, "i") != strlen(flags))
 		return bad(L, id, "flags \"%.16s\": only \"i\" (case-insensitive) is known", flags);
 	s.validator = V_NONE;

@@ -23,6 +23,7 @@
 #define AWP_MAX_SECRET_RULES 4096          /* the shipped set has ~130 */
 #define AWP_MAX_SECRETS_RULES_FILE (8u << 20) /* rules or config JSON file */
 #define AWP_MAX_SECRETS_PATTERN 4096       /* one pattern's length */
+#define AWP_MAX_SECRETS_REPEAT 1000        /* {n,m} bound in a Hyperscan pattern (shipped max: 300); message in rules.c */
 #define AWP_MAX_SECRETS_LIST 4096          /* keywords/examples/paths/allowlist items per array */
 #define AWP_MAX_SECRETS_ALLOW 100000       /* allowlist entries */
 /* A match may start at most this far before its end; the extraction window
