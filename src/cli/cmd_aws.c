@@ -19,7 +19,6 @@
 #include <awp/scan.h>
 
 #include <awp/aws_scan.h>
-#include <awp/scan_fs.h>
 #include <awp/vulndb.h>
 
 #include <errno.h>
