@@ -59,7 +59,7 @@ static int v_end(void *state, const awp_scan_file *f, int read_error, awp_scan_s
 static void v_close(void *state) { free(state); }
 
 static const awp_scan_file_visitor visitor = {AWP_SCAN_VISITOR_VERSION, "secret", AWP_FINDING_SECRET, v_open, v_wants,
-					       NULL, v_data, v_end, NULL, v_close, NULL};
+					       NULL, v_data, v_end, NULL, v_close, NULL, NULL};
 
 static double now(void)
 {

@@ -97,10 +97,11 @@ typedef struct awp_scan_file {
 
 /**
  * A content scanner. All callbacks but wants() run on the content thread,
- * one file at a time, in walk order; wants() runs on the walking thread and
- * may only read what open() set up. Any callback may be NULL.
+ * one file at a time, in walk order; wants() and wants_rest() run on the
+ * walking thread and may only read what open() set up. Any callback may be
+ * NULL.
  */
-#define AWP_SCAN_VISITOR_VERSION 1
+#define AWP_SCAN_VISITOR_VERSION 2
 typedef struct awp_scan_file_visitor {
 	int version;
 	const char *name;           /**< "secret", "threat" (the --scanners name) */
@@ -120,6 +121,13 @@ typedef struct awp_scan_file_visitor {
 	int (*finish)(void *state, awp_scan_sink *sink);
 	void (*close)(void *state);
 	const void *config;         /**< passed to open() */
+	/** Version 2. For a file larger than AWP_SCAN_HEAD bytes, called with its
+	 *  first AWP_SCAN_HEAD bytes (which file_data() also gets): 0 when the
+	 *  visitor does not need the rest (a binary that a text scanner skips).
+	 *  The rest is read only while some wanting visitor needs it; a visitor
+	 *  that said 0 may still be given the rest and must ignore it. NULL:
+	 *  the whole file is always needed. */
+	int (*wants_rest)(void *state, const awp_scan_file *f, const void *head, size_t len);
 } awp_scan_file_visitor;
 
 /**
@@ -145,6 +153,8 @@ typedef struct awp_scan_fs_scanner {
 
 /** Chunk size of content reads. */
 #define AWP_SCAN_CHUNK (1u << 20)
+/** Size of the first read of a file when a visitor may not need the rest. */
+#define AWP_SCAN_HEAD (64u << 10)
 
 /* ---- Running a scan ------------------------------------------------------- */
 

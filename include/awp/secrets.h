@@ -104,6 +104,10 @@ AWP_EXTERN int awp_secrets_rules_parse(awp_secrets_rules **out, const char *rule
 				       const char *config_json, size_t config_len, const char *name,
 				       const awp_secrets_load_options *opts);
 AWP_EXTERN void awp_secrets_rules_free(awp_secrets_rules *r);
+/** 0 when a file that starts with `head` (its first bytes: 8 KiB, or the
+ *  whole file when shorter) is skipped as binary, so the rest of it need not
+ *  be read; else 1. Reads only the rules: safe from any thread. */
+AWP_EXTERN int awp_secrets_rules_wants_rest(const awp_secrets_rules *r, const void *head, size_t len);
 
 AWP_EXTERN size_t awp_secrets_rule_count(const awp_secrets_rules *r);
 AWP_EXTERN const awp_secret_rule *awp_secrets_rule_get(const awp_secrets_rules *r, size_t i);
@@ -178,7 +182,7 @@ AWP_EXTERN int awp_secrets_scan_buffer(awp_secrets_scanner *s, const char *path,
 typedef struct awp_secrets_file_result {
 	uint64_t bytes;            /**< content bytes seen */
 	int binary;                /**< skipped as binary */
-	int digest_checked;        /**< a package digest was compared */
+	int digest_checked;        /**< a package digest was compared (files with findings only) */
 	int digest_matched;        /**< ... and it matched */
 	size_t findings;           /**< delivered (suppressed included) */
 	size_t truncated;          /**< candidates or findings dropped at a limit */

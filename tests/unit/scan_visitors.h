@@ -185,10 +185,19 @@ static void tv_reset(void)
 	tv_last_secret = tv_last_threat = NULL;
 }
 
+/* Like a text scanner: the rest of a file whose head holds a NUL is not needed. */
+static int tv_text_only(void *state, const awp_scan_file *f, const void *head, size_t len)
+{
+	(void)state, (void)f;
+	return memchr(head, 0, len) == NULL;
+}
 static const awp_scan_file_visitor tv_secret = {AWP_SCAN_VISITOR_VERSION, "secret", AWP_FINDING_SECRET, tv_open, tv_wants,
-						tv_begin, tv_data, tv_end, tv_finish, tv_close, "AKIA"};
+						tv_begin, tv_data, tv_end, tv_finish, tv_close, "AKIA", NULL};
+static const awp_scan_file_visitor tv_secret_text = {AWP_SCAN_VISITOR_VERSION, "secret", AWP_FINDING_SECRET, tv_open,
+						     tv_wants, tv_begin, tv_data, tv_end, tv_finish, tv_close, "AKIA",
+						     tv_text_only};
 static const awp_scan_file_visitor tv_threat = {
 	AWP_SCAN_VISITOR_VERSION, "threat", AWP_FINDING_THREAT, tv_open, tv_wants, tv_begin, tv_data, tv_end, tv_finish,
-	tv_close, "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"};
+	tv_close, "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*", NULL};
 
 #endif

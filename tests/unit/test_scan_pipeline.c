@@ -6,7 +6,8 @@
  * modes give identical results in the same order; an image with two
  * filesystems (GPT: ext4 root + vfat) has both walked with findings named by
  * volume; unavailable scanners are listed as not run with the reason; a
- * missing advisory database fails a scan that asked for vulnerabilities.
+ * missing advisory database fails a scan that asked for vulnerabilities;
+ * a binary that the only visitor declines after its head is not read further.
  */
 #include "harness.h"
 #include "fscompare.h"
@@ -129,6 +130,37 @@ void test_main(void)
 		CHECK_EQ_INT(awp_scan_result_stats(r2)->content_errors, 0);
 		free(a);
 		free(b);
+	}
+
+	/* wants_rest: a binary's rest is read only while some visitor needs it */
+	char tree2[4096];
+	snprintf(tree2, sizeof tree2, "%s/tree2", dir);
+	CHECK(test_sh("mkdir -p %s && cd %s && { printf '\\000'; head -c 200000 /dev/zero | tr '\\0' z; "
+		      "printf '" KEY1 "\n'; } > blob.bin && { head -c 300000 /dev/zero | tr '\\0' '\\n'; "
+		      "printf '" KEY2 "\n'; } > text.txt",
+		      tree2, tree2) == 0);
+	for (int threads = 1; threads <= 2; threads++) {
+		const awp_scan_file_visitor *text_only[] = {&tv_secret_text}, *with_threat[] = {&tv_secret_text, &tv_threat};
+		tv_reset();
+		awp_scan_result *rt = scan(tree2, threads, AWP_SCANNER_SECRET, text_only, 1);
+		if (!rt)
+			continue;
+		CHECK_EQ_INT(awp_scan_result_count(rt, AWP_FINDING_SECRET), 1);
+		const awp_finding *t = find(rt, AWP_FINDING_SECRET, "/text.txt");
+		CHECK_MSG(t && t->line == 300001, "text file past the head read whole");
+		CHECK(find(rt, AWP_FINDING_SECRET, "/blob.bin") == NULL);
+		for (size_t i = 0; tv_last_secret && i < tv_last_secret->nfiles; i++)
+			if (strcmp(tv_last_secret->files[i], ":/blob.bin") == 0)
+				CHECK_EQ_INT(tv_last_secret->sizes[i], AWP_SCAN_HEAD);
+		CHECK_EQ_INT(awp_scan_result_stats(rt)->content_bytes, AWP_SCAN_HEAD + 300021);
+		awp_scan_result_free(rt);
+		/* another visitor needs every byte: both see the whole binary */
+		rt = scan(tree2, threads, AWP_SCANNER_SECRET | AWP_SCANNER_THREAT, with_threat, 2);
+		if (!rt)
+			continue;
+		CHECK(find(rt, AWP_FINDING_SECRET, "/blob.bin") != NULL);
+		CHECK_EQ_INT(awp_scan_result_stats(rt)->content_bytes, 200022 + 300021);
+		awp_scan_result_free(rt);
 	}
 
 	/* a caller's visitor replaces the built-in scanner of its kind; the other

@@ -236,6 +236,33 @@ static void *worker(void *arg)
 	return NULL;
 }
 
+/* Whether a visitor wanting the file may decline its rest after the head. */
+static int asks_rest(const awp_pipeline *p, const struct job *j)
+{
+	for (size_t k = 0; k < p->nvis; k++)
+		if ((j->want & (1u << k)) && p->vis[k].v->version >= 2 && p->vis[k].v->wants_rest)
+			return 1;
+	return 0;
+}
+
+/* After the first AWP_SCAN_HEAD bytes of a file (`head`: the content
+ * thread only reads them, and only this thread writes the ring, so they stay
+ * valid until the next read): does any visitor that wants the file need the
+ * rest of it? */
+static int needs_rest(awp_pipeline *p, const struct job *j, const void *head, size_t len)
+{
+	awp_scan_file sf;
+	job_file(j, &sf);
+	for (size_t k = 0; k < p->nvis; k++) {
+		if (!(j->want & (1u << k)))
+			continue;
+		const awp_scan_file_visitor *v = p->vis[k].v;
+		if (v->version < 2 || !v->wants_rest || v->wants_rest(p->vis[k].state, &sf, head, len) != 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* Read one file on the walking thread: inline, run the visitors here;
  * threaded, hand the chunks to the content thread through the ring. */
 static int process(awp_pipeline *p, awp_fs *fs, struct job *j)
@@ -258,8 +285,12 @@ static int process(awp_pipeline *p, awp_fs *fs, struct job *j)
 	awp_file *fh = NULL;
 	if ((rerr = awp_file_open(&fh, fs, j->st.ino)) == 0) {
 		uint64_t off = 0, size = awp_file_size(fh);
+		/* first read only the head when a visitor may decline the rest */
+		int ask = size > AWP_SCAN_HEAD && asks_rest(p, j);
 		while (off < size) {
 			size_t got = 0, want = size - off < AWP_SCAN_CHUNK ? (size_t)(size - off) : AWP_SCAN_CHUNK;
+			if (ask)
+				want = AWP_SCAN_HEAD;
 			unsigned char *dst = (unsigned char *)p->buf;
 			size_t roff = 0, span = 0;
 			if (p->threaded) {
@@ -270,6 +301,7 @@ static int process(awp_pipeline *p, awp_fs *fs, struct job *j)
 			rerr = awp_file_read(fh, dst, want, off, &got);
 			if (rerr < 0)
 				got = 0;
+
 			off += got;
 			atomic_fetch_add(&p->cbytes, got);
 			if (p->threaded) {
@@ -285,6 +317,11 @@ static int process(awp_pipeline *p, awp_fs *fs, struct job *j)
 			}
 			if (err < 0 || rerr < 0 || got == 0)
 				break;
+			if (ask) {
+				ask = 0;
+				if (got == want && !needs_rest(p, j, dst, got))
+					break;
+			}
 		}
 	}
 	awp_file_free(fh);

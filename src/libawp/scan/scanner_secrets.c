@@ -77,6 +77,12 @@ static int s_wants(void *state, const awp_scan_file *f)
 	return f->st->size > 0;
 }
 
+static int s_wants_rest(void *state, const awp_scan_file *f, const void *head, size_t len)
+{
+	(void)f;
+	return awp_secrets_rules_wants_rest(((const struct state *)state)->rules, head, len);
+}
+
 static int s_begin(void *state, const awp_scan_file *f)
 {
 	struct state *s = state;
@@ -162,5 +168,5 @@ static void s_close(void *state)
 }
 
 const awp_scan_file_visitor awp_scan_secrets_visitor = {
-	AWP_SCAN_VISITOR_VERSION, "secret", AWP_FINDING_SECRET, s_open, s_wants, s_begin, s_data, s_end, s_finish, s_close, NULL,
+	AWP_SCAN_VISITOR_VERSION, "secret", AWP_FINDING_SECRET, s_open, s_wants, s_begin, s_data, s_end, s_finish, s_close, NULL, s_wants_rest,
 };

@@ -492,9 +492,9 @@ static int compile(struct loader *L)
 		}
 	hs_error_t he = HS_SUCCESS;
 	if (nmain)
-		he = hs_compile_multi(mp, mf, mi, (unsigned)nmain, HS_MODE_BLOCK, NULL, &r->db, &ce);
+		he = awp_secrets_hs_compile(mp, mf, mi, (unsigned)nmain, &r->db, &ce);
 	if (he == HS_SUCCESS && ntrig)
-		he = hs_compile_multi(pats, flags, ids, (unsigned)r->n, HS_MODE_BLOCK, NULL, &r->db_full, &ce);
+		he = awp_secrets_hs_compile(pats, flags, ids, (unsigned)r->n, &r->db_full, &ce);
 	if (he != HS_SUCCESS) {
 		/* the failing expression indexes the main list, or all rules */
 		int k = ce ? ce->expression : -1;
@@ -516,7 +516,7 @@ static int compile(struct loader *L)
 				flags[j] = flags[i];
 				ids[j++] = (unsigned)i;
 			}
-		if (hs_compile_multi(pats, flags, ids, (unsigned)j, HS_MODE_BLOCK, NULL, &r->db_bin, &ce) != HS_SUCCESS) {
+		if (awp_secrets_hs_compile(pats, flags, ids, (unsigned)j, &r->db_bin, &ce) != HS_SUCCESS) {
 			hs_free_compile_error(ce);
 			err = awp_error_set(AWP_ECORRUPT, "secret rules (%s): binary rules do not compile", L->name);
 			goto done;

@@ -398,7 +398,7 @@ static int deliver(awp_secrets_scanner *s, awp_secrets_finding_cb cb, void *payl
 {
 	const awp_secrets_rules *r = s->r;
 	int pkg = s->suppress_file;
-	if (s->hash) {
+	if (s->hash && s->nf) { /* the digest matters only to suppress findings */
 		unsigned char md[EVP_MAX_MD_SIZE];
 		unsigned int mdlen = 0;
 		char hex[2 * EVP_MAX_MD_SIZE + 1];
@@ -472,6 +472,13 @@ static int finish(awp_secrets_scanner *s, awp_secrets_finding_cb cb, void *paylo
 	return err;
 }
 
+AWP_EXTERN int awp_secrets_rules_wants_rest(const awp_secrets_rules *r, const void *head, size_t len)
+{
+	if (r->db_bin)
+		return 1;
+	return memchr(head, 0, len < AWP_SECRETS_BINARY_PROBE ? len : AWP_SECRETS_BINARY_PROBE) == NULL;
+}
+
 AWP_EXTERN int awp_secrets_scan_buffer(awp_secrets_scanner *s, const char *path, const void *buf, size_t len,
 				       int is_last, awp_secrets_finding_cb cb, void *payload)
 {
@@ -484,8 +491,6 @@ AWP_EXTERN int awp_secrets_scan_buffer(awp_secrets_scanner *s, const char *path,
 	}
 	if (len && !buf)
 		return awp_error_set(AWP_EINVAL, "secrets: %s: NULL buffer", s->path);
-	if (s->hash && len)
-		EVP_DigestUpdate(s->hash, buf, len);
 	s->total += len;
 	if (s->binary && !s->r->db_bin)
 		return is_last ? finish(s, cb, payload) : 0;
@@ -518,6 +523,10 @@ AWP_EXTERN int awp_secrets_scan_buffer(awp_secrets_scanner *s, const char *path,
 			return is_last ? finish(s, cb, payload) : 0;
 		}
 	}
+	/* Hashed only once the file is known to be scanned: a skipped binary
+	 * has no findings, so its package digest is never needed. */
+	if (s->hash && len)
+		EVP_DigestUpdate(s->hash, buf, len);
 	if (!direct && !is_last && s->len < AWP_SECRETS_MIN_WINDOW)
 		return 0;
 	if ((err = scan_window(s, is_last)) < 0) {

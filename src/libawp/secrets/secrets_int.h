@@ -118,6 +118,11 @@ struct awp_secrets_rules {
 	pcre2_code *re_aws_id;     /* key id near a secret key */
 };
 
+/* hs_compile_multi() in block mode, through the compiled-rules cache
+ * (hscache.c): same arguments and results. */
+hs_error_t awp_secrets_hs_compile(const char *const *pats, const unsigned *flags, const unsigned *ids, unsigned n,
+				  hs_database_t **db, hs_compile_error_t **ce);
+
 /* Validators and helpers (check.c). */
 struct vctx {
 	const struct awp_secrets_rules *rules;

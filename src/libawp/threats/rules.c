@@ -22,6 +22,7 @@
  */
 #include "threats/threats_int.h"
 
+#include "util/cache.h"
 #include "util/error.h"
 #include "util/mem.h"
 #include "util/sha256.h"
@@ -320,37 +321,6 @@ done:
 
 /* ---- cache ---- */
 
-static int cache_dir(char *buf, size_t cap, const char *opt)
-{
-	const char *e;
-	if (opt)
-		snprintf(buf, cap, "%s", opt);
-	else if ((e = getenv("AWP_CACHE_DIR")) && *e)
-		snprintf(buf, cap, "%s", e);
-	else if ((e = getenv("XDG_CACHE_HOME")) && *e)
-		snprintf(buf, cap, "%s/awp", e);
-	else if ((e = getenv("HOME")) && *e)
-		snprintf(buf, cap, "%s/.cache/awp", e);
-	else
-		buf[0] = 0;
-	return buf[0] != 0;
-}
-
-static int mkdir_p(const char *path)
-{
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s", path);
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = 0;
-		if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	return mkdir(tmp, 0700) < 0 && errno != EEXIST ? -1 : 0;
-}
-
 static int cache_key(char hex[65], const sources *s)
 {
 	awp_sha256 *h = awp_sha256_new();
@@ -388,17 +358,6 @@ static void replay_warnings(const char *path, awp_lists *warn_to)
 			awp_lists_warn(warn_to, "%s", line);
 	}
 	fclose(f);
-}
-
-static void write_atomic(const char *path, int (*write)(const char *tmp, void *arg), void *arg)
-{
-	char tmp[4200];
-	int n = snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
-	if (n < 0 || (size_t)n >= sizeof tmp)
-		return;
-	if (write(tmp, arg) == 0 && rename(tmp, path) == 0)
-		return;
-	unlink(tmp);
 }
 
 static int save_rules(const char *tmp, void *arg)
@@ -595,7 +554,7 @@ static int build_sets(awp_rules *r, const sources *s, const char *cache_base, aw
 		if ((err = compile_subset(&r->sets[k], s, masks + k * n)) < 0)
 			goto done;
 		if (cache_base)
-			write_atomic(path, save_rules, r->sets[k]);
+			awp_cache_write_atomic(path, save_rules, r->sets[k]);
 	}
 done:
 	free(scopes);
@@ -634,7 +593,7 @@ int awp_rules_load(awp_rules **out, const awp_threat_db_options *opts, awp_lists
 		goto done;
 	}
 	char dir[4096], key[65], warnpath[4200];
-	int use_cache = cache_dir(dir, sizeof dir, opts->cache_dir) && s.n > 0;
+	int use_cache = awp_cache_dir(dir, sizeof dir, opts->cache_dir) && s.n > 0;
 	if (use_cache) {
 		if ((err = cache_key(key, &s)) < 0)
 			goto done;
@@ -663,13 +622,13 @@ int awp_rules_load(awp_rules **out, const awp_threat_db_options *opts, awp_lists
 		} else {
 			if ((err = compile_all(&r->rules, &s, warn_to, &log)) < 0)
 				goto done;
-			if (use_cache && mkdir_p(dir) == 0) {
-				write_atomic(cache_path, save_rules, r->rules);
-				write_atomic(warnpath, save_text, &log);
+			if (use_cache && awp_cache_mkdir(dir) == 0) {
+				awp_cache_write_atomic(cache_path, save_rules, r->rules);
+				awp_cache_write_atomic(warnpath, save_text, &log);
 			}
 		}
 	}
-	if ((err = build_sets(r, &s, use_cache && (stats->cache_hit || mkdir_p(dir) == 0) ? cache_path : NULL,
+	if ((err = build_sets(r, &s, use_cache && (stats->cache_hit || awp_cache_mkdir(dir) == 0) ? cache_path : NULL,
 			      warn_to)) < 0)
 		goto done;
 	YR_RULE *rule;
