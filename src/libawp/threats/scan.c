@@ -534,6 +534,28 @@ static int yara_blocks(scan_ctx *c, awp_file *f, int set, const char *path)
 	}
 }
 
+/* Hash lists for a file larger than a block that its package digest did
+ * not verify: a second read with the digests the lists use. */
+static int rehash_lists(scan_ctx *c, awp_file *f, const char *path)
+{
+	const awp_lists *l = &c->db->lists;
+	awp_digests_start(c->dg, l->has_md5, l->has_sha1, l->has_sha256);
+	size_t got = 0;
+	uint64_t off = 0;
+	for (;;) {
+		if (read_full(f, c->buf, c->block, off, &got) < 0)
+			return awp_report_warn(c->r, "%s: %s", path, awp_error_last());
+		awp_digests_update(c->dg, c->buf, got);
+		off += got;
+		if (got < c->block)
+			break;
+	}
+	hexes h;
+	awp_digests_final(c->dg, &h);
+	c->r->stats.hashed++;
+	return hash_hits(c, path, &h);
+}
+
 static int tmp_dir(const char *p)
 {
 	return starts(p, "/tmp/") || starts(p, "/var/tmp/") || starts(p, "/dev/shm/");
@@ -558,7 +580,6 @@ static int batch(scan_ctx *c, const char *path, const awp_stat *st, awp_file **f
 	j->owner = owner;
 	for (int i = 0; i < 32; i++)
 		j->expect[i] = (char)tolower((unsigned char)hex[i]);
-	j->exec_bit = (st->mode & 0111) != 0;
 	int err = awp_verifier_add(c->verifier, j);
 	return err < 0 ? err : 1;
 }
@@ -614,7 +635,7 @@ static int process_file(scan_ctx *c, const char *path, const awp_stat *st, int m
 	int defer = (check || apt) && !whole && !c->scan_verified;
 	size_t overlap = 0, got = 0;
 	uint64_t off = 0;
-	int hashing = 0, magic = 0, first = 1, set = -1;
+	int hashing = 0, listed = 0, magic = 0, first = 1, set = -1;
 	uint8_t head[512];
 	size_t headlen = 0;
 	c->nseen = 0;
@@ -634,7 +655,10 @@ static int process_file(scan_ctx *c, const char *path, const awp_stat *st, int m
 			memcpy(head, c->buf, headlen);
 			magic = is_script_or_elf(c->buf, got);
 			set = awp_rules_pick(c->db->rules, awp_scan_class(path, c->buf, got), size);
-			hashing = l->nhashes && (exec_bit || magic);
+			listed = l->nhashes && (exec_bit || magic);
+			/* a file its digest may verify is hashed for the lists
+			 * only if it does not (a second pass, below) */
+			hashing = listed && (!check || c->scan_verified);
 			awp_digests_start(c->dg, want_md5 || (hashing && l->has_md5), want_sha1 || (hashing && l->has_sha1),
 				      want_sha256 || (hashing && l->has_sha256));
 			first = 0;
@@ -692,6 +716,12 @@ static int process_file(scan_ctx *c, const char *path, const awp_stat *st, int m
 	 * bytes are such files, so this is the main saving (docs/threats.md). */
 	if (apt)
 		verified = !strcmp(h.sha256, apt_sha);
+	if (listed && !hashing && !verified) {
+		/* a whole file is still in c->buf (YARA, IOCs and archives below use it) */
+		err = whole ? awp_scan_hash_buf(c, path, c->buf, (size_t)size) : rehash_lists(c, f, path);
+		if (err < 0)
+			goto done;
+	}
 	if (yara && whole && (!verified || c->scan_verified)) {
 		if ((err = awp_scan_yara(c, set, path, c->buf, (size_t)size, 1)) < 0)
 			goto done;
@@ -736,7 +766,7 @@ static int walk_cb(awp_fs *fs, const awp_walk_entry *e, void *payload)
 }
 
 /* The verifier finished a dpkg file: verified, or back to the general path. */
-static int verified_cb(verify_job *j, const char *md5, const hexes *h, void *payload)
+static int verified_cb(verify_job *j, const char *md5, void *payload)
 {
 	scan_ctx *c = payload;
 	if (j->err) {
@@ -749,10 +779,7 @@ static int verified_cb(verify_job *j, const char *md5, const hexes *h, void *pay
 	c->r->stats.bytes += j->off;
 	c->r->stats.digest_checked++;
 	c->r->stats.verified_skipped++;
-	if (!j->lists)
-		return 0;
-	c->r->stats.hashed++;
-	return hash_hits(c, j->path, h);
+	return 0;
 }
 
 static void walk_err(const char *path, int code, const char *message, void *payload)
@@ -837,7 +864,7 @@ static int ctx_open(scan_ctx *c)
 	c->bufcap = c->block;
 	if (!(c->buf = awp_malloc(c->bufcap + 1)) || (err = awp_digests_new(&c->dg)) < 0 ||
 	    (err = awp_rules_scanner_new(&c->scanner, c->db->rules, c->timeout)) < 0 ||
-	    (err = awp_verifier_new(&c->verifier, &c->db->lists, verified_cb, c)) < 0)
+	    (err = awp_verifier_new(&c->verifier, verified_cb, c)) < 0)
 		return err < 0 ? err : AWP_ENOMEM;
 	return 0;
 }

@@ -267,18 +267,16 @@ typedef struct verify_job {
 	uint64_t off;        /* bytes read so far */
 	long owner;          /* package index */
 	char expect[33];     /* lowercase hex */
-	int lists;           /* compute the hash lists' digests (executable or script) */
-	int exec_bit;
 	int eof, err;        /* err: a read failed (message in errmsg) */
 	char errmsg[256];
 } verify_job;
 void awp_verify_job_free(verify_job *j);
 
 typedef struct awp_verifier awp_verifier;
-/** A job is complete: md5 is the file's MD5 (hex, "" after a read error),
- *  h the hash lists' digests when j->lists. The verifier frees j after. */
-typedef int (*verify_done_cb)(verify_job *j, const char *md5, const hexes *h, void *payload);
-int awp_verifier_new(awp_verifier **out, const awp_lists *lists, verify_done_cb cb, void *payload);
+/** A job is complete: md5 is the file's MD5 (hex, "" after a read error).
+ *  The verifier frees j after. */
+typedef int (*verify_done_cb)(verify_job *j, const char *md5, void *payload);
+int awp_verifier_new(awp_verifier **out, verify_done_cb cb, void *payload);
 /** Frees unfinished jobs without calling back. */
 void awp_verifier_free(awp_verifier *v);
 /** Hand a job over (always taken, even on error); may complete others. */

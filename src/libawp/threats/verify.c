@@ -13,9 +13,9 @@
  * message, and then takes the next file. With a single busy lane (the end of
  * a scan, or a CPU without AVX-512) the scalar compression runs instead.
  *
- * The same bytes feed the hash lists' SHA-1/SHA-256 (per lane contexts)
- * when the file is an executable or script; the MD5 lists use the lane's
- * own result. Memory: lanes x (chunk + 128) bytes.
+ * A verified file is not looked up in the hash lists either (scan.c); one
+ * that does not verify goes back to the general path, which hashes it for
+ * them. Memory: lanes x (chunk + 128) bytes.
  *
  * Invariant: every job handed in is completed through the callback exactly
  * once (by add or flush), or freed by awp_verifier_free.
@@ -36,11 +36,9 @@ typedef struct lane {
 	verify_job *job;
 	size_t blocks;         /* blocks left in the buffer */
 	uint32_t off;          /* next block: offset from v->buf */
-	awp_digests *dg;       /* hash lists' SHA-1/SHA-256 */
 } lane;
 
 struct awp_verifier {
-	const awp_lists *lists;
 	verify_done_cb cb;
 	void *payload;
 	size_t nlanes;
@@ -58,13 +56,12 @@ void awp_verify_job_free(verify_job *j)
 	free(j);
 }
 
-int awp_verifier_new(awp_verifier **out, const awp_lists *lists, verify_done_cb cb, void *payload)
+int awp_verifier_new(awp_verifier **out, verify_done_cb cb, void *payload)
 {
 	awp_verifier *v = awp_calloc(1, sizeof(*v));
 	int err = 0;
 	if (!v)
 		return AWP_ENOMEM;
-	v->lists = lists;
 	v->cb = cb;
 	v->payload = payload;
 	v->nlanes = awp_md5x_lanes();
@@ -74,11 +71,8 @@ int awp_verifier_new(awp_verifier **out, const awp_lists *lists, verify_done_cb 
 		err = AWP_ENOMEM;
 		goto done;
 	}
-	for (size_t l = 0; l < AWP_MD5X_LANES; l++) {
+	for (size_t l = 0; l < AWP_MD5X_LANES; l++)
 		v->lanes[l].off = (uint32_t)(l * LANE_CAP);
-		if (l < v->nlanes && (err = awp_digests_new(&v->lanes[l].dg)) < 0)
-			goto done;
-	}
 done:
 	if (err < 0) {
 		awp_verifier_free(v);
@@ -92,17 +86,10 @@ void awp_verifier_free(awp_verifier *v)
 {
 	if (!v)
 		return;
-	for (size_t l = 0; l < AWP_MD5X_LANES; l++) {
+	for (size_t l = 0; l < AWP_MD5X_LANES; l++)
 		awp_verify_job_free(v->lanes[l].job);
-		awp_digests_free(v->lanes[l].dg);
-	}
 	free(v->buf);
 	free(v);
-}
-
-static int is_script_or_elf(const uint8_t *b, size_t n)
-{
-	return (n >= 4 && !memcmp(b, "\x7f" "ELF", 4)) || (n >= 2 && b[0] == '#' && b[1] == '!');
 }
 
 /* Read the lane's next chunk (padding the message at its end). */
@@ -127,13 +114,6 @@ static void fill(awp_verifier *v, size_t l)
 			break;
 		got += n;
 	}
-	if (j->off == 0) {
-		const awp_lists *ls = v->lists;
-		j->lists = ls->nhashes && (j->exec_bit || is_script_or_elf(p, got));
-		awp_digests_start(ln->dg, 0, j->lists && ls->has_sha1, j->lists && ls->has_sha256);
-	}
-	if (j->lists)
-		awp_digests_update(ln->dg, p, got);
 	j->off += got;
 	ln->blocks = got / 64;
 	if (got < AWP_VERIFY_CHUNK || j->off >= j->size) {
@@ -174,23 +154,14 @@ static int advance(awp_verifier *v, size_t l)
 			return 0;
 	}
 	char md5[33] = "";
-	hexes h;
-	memset(&h, 0, sizeof h);
 	if (!j->err) {
 		uint32_t s[4];
 		lane_state(v, l, s, 0);
 		awp_md5_hex(s, md5);
-		if (j->lists) {
-			awp_digests_final(ln->dg, &h);
-			if (v->lists->has_md5)
-				memcpy(h.md5, md5, sizeof h.md5);
-		}
-	} else if (j->lists) {
-		awp_digests_final(ln->dg, &h);
 	}
 	ln->job = NULL;
 	ln->blocks = 0;
-	int err = v->cb(j, md5, &h, v->payload);
+	int err = v->cb(j, md5, v->payload);
 	awp_verify_job_free(j);
 	return err;
 }
