@@ -921,6 +921,7 @@ static void *worker_main(void *arg)
 typedef struct walker {
 	scan_ctx *c; /* the calling thread's context: SUID checks, walk errors */
 	pool *p;
+	awp_strmap early; /* files queued before the walk: skipped when met */
 } walker;
 
 static int suid_check(scan_ctx *c, const awp_walk_entry *e)
@@ -937,19 +938,9 @@ static int suid_check(scan_ctx *c, const awp_walk_entry *e)
 			      "");
 }
 
-static int walk_pool_cb(awp_fs *fs, const awp_walk_entry *e, void *payload)
+static int enqueue(pool *p, const char *path_in, const awp_stat *st)
 {
-	(void)fs;
-	walker *wk = payload;
-	pool *p = wk->p;
-	int err;
-	if (e->st.type != AWP_FT_REG)
-		return 0;
-	if ((err = suid_check(wk->c, e)) < 0)
-		return err;
-	if (e->hardlink_repeat)
-		return 0;
-	char *path = awp_strdup(e->path);
+	char *path = awp_strdup(path_in);
 	if (!path)
 		return AWP_ENOMEM;
 	pthread_mutex_lock(&p->mu);
@@ -960,10 +951,44 @@ static int walk_pool_cb(awp_fs *fs, const awp_walk_entry *e, void *payload)
 		free(path);
 		return AWP_ECANCELED;
 	}
-	p->q[(p->head + p->count) % AWP_QUEUE_CAP] = (qjob){path, e->st};
+	p->q[(p->head + p->count) % AWP_QUEUE_CAP] = (qjob){path, *st};
 	p->count++;
 	pthread_cond_signal(&p->not_empty);
 	pthread_mutex_unlock(&p->mu);
+	return 0;
+}
+
+static int walk_pool_cb(awp_fs *fs, const awp_walk_entry *e, void *payload)
+{
+	(void)fs;
+	walker *wk = payload;
+	int err;
+	size_t dummy;
+	if (e->st.type != AWP_FT_REG)
+		return 0;
+	if ((err = suid_check(wk->c, e)) < 0)
+		return err;
+	if (e->hardlink_repeat || (wk->early.count && awp_strmap_get(&wk->early, e->path, &dummy)))
+		return 0;
+	return enqueue(wk->p, e->path, &e->st);
+}
+
+/* Large files known before the walk (apt indexes, from their Release
+ * files) go to the workers first: met at the end of the walk (/var comes
+ * last), one of them would keep a single worker busy while the others
+ * idle. */
+static int queue_known_large(walker *wk)
+{
+	const awp_strmap *apt = &wk->c->aptfiles;
+	for (size_t i = 0; i < apt->cap; i++) {
+		const char *path = apt->slots ? apt->slots[i].key : NULL;
+		awp_stat st;
+		if (!path || awp_fs_lookup(wk->c->fs, path, 0, &st) < 0 || st.type != AWP_FT_REG || st.nlink > 1)
+			continue;
+		int err = awp_strmap_put(&wk->early, path, 1);
+		if (err < 0 || (err = enqueue(wk->p, path, &st)) < 0)
+			return err;
+	}
 	return 0;
 }
 
@@ -1014,8 +1039,11 @@ static int scan_threaded(scan_ctx *c, awp_walk_options *wo, unsigned n)
 		w->started = 1;
 	}
 	if (err >= 0) {
-		walker wk = {c, &p};
-		err = awp_fs_walk(c->fs, wo, walk_pool_cb, &wk);
+		walker wk = {c, &p, {0}};
+		err = queue_known_large(&wk);
+		if (err >= 0)
+			err = awp_fs_walk(c->fs, wo, walk_pool_cb, &wk);
+		awp_strmap_free(&wk.early);
 	}
 	pthread_mutex_lock(&p.mu);
 	p.closed = 1;
@@ -1046,6 +1074,52 @@ done:
 	pthread_cond_destroy(&p.not_empty);
 	pthread_cond_destroy(&p.not_full);
 	return err;
+}
+
+/* The language-package inventory on a thread of its own (own handle). */
+typedef struct lang_job {
+	awp_fs *fs;
+	awp_inventory *inv;
+	pthread_t th;
+	int started, err;
+	char msg[512];
+} lang_job;
+
+static void *lang_main(void *arg)
+{
+	lang_job *j = arg;
+	awp_inventory_options io = AWP_INVENTORY_OPTIONS_INIT;
+	io.os_packages = 0;
+	if ((j->err = awp_inventory_collect(&j->inv, j->fs, &io)) < 0)
+		snprintf(j->msg, sizeof j->msg, "%s", awp_error_last());
+	return NULL;
+}
+
+static void lang_start(lang_job *j, const awp_fs *fs)
+{
+	if (awp_fs_reopen(&j->fs, fs) < 0) {
+		j->err = AWP_ERROR;
+		snprintf(j->msg, sizeof j->msg, "%s", awp_error_last());
+		return;
+	}
+	j->started = pthread_create(&j->th, NULL, lang_main, j) == 0;
+	if (!j->started) /* no thread: walk here */
+		lang_main(j);
+}
+
+/* Wait for the job (once); report its failure into `r` when given. 0 when
+ * it ran and succeeded. */
+static int lang_finish(lang_job *j, awp_threat_report *r)
+{
+	if (j->started) {
+		pthread_join(j->th, NULL);
+		j->started = 0;
+	}
+	awp_fs_free(j->fs);
+	j->fs = NULL;
+	if (j->err < 0 && r)
+		awp_report_warn(r, "inventory of language packages: %s (malicious-package check incomplete)", j->msg);
+	return j->err < 0 ? j->err : 0;
 }
 
 AWP_EXTERN int awp_threats_scan(awp_threat_report **out, awp_fs *fs, const awp_threat_db *db,
@@ -1081,14 +1155,21 @@ AWP_EXTERN int awp_threats_scan(awp_threat_report **out, awp_fs *fs, const awp_t
 	const char *vdb = opts->vulndb_path ? opts->vulndb_path : awp_vulndb_default_path();
 	int use_vdb = vulndb_present(vdb);
 	unsigned threads = thread_count(opts);
+	lang_job lang;
+	memset(&lang, 0, sizeof lang);
 	if (opts->inventory) {
 		c.inv = opts->inventory;
 	} else {
+		/* The file checks need only the OS packages (ownership, digests);
+		 * language packages matter for the malicious-package check at the
+		 * end, so their walk runs beside the scan when a thread is free. */
 		awp_inventory_options io = AWP_INVENTORY_OPTIONS_INIT;
-		io.lang_packages = use_vdb;
+		io.lang_packages = use_vdb && threads <= 1;
 		if (awp_inventory_collect(&own_inv, fs, &io) < 0)
 			awp_report_warn(r, "inventory: %s (tampering and malicious-package checks skipped)", awp_error_last());
 		c.inv = own_inv;
+		if (use_vdb && threads > 1)
+			lang_start(&lang, fs);
 	}
 	if ((err = load_conffiles(&c)) < 0 || (err = awp_apt_lists_load(&c.aptfiles, &c.tmp, fs)) < 0)
 		goto done;
@@ -1108,6 +1189,11 @@ AWP_EXTERN int awp_threats_scan(awp_threat_report **out, awp_fs *fs, const awp_t
 		   (err = awp_verifier_flush(c.verifier)) < 0) {
 		goto done;
 	}
+	if (lang_finish(&lang, r) == 0 && lang.inv && use_vdb) {
+		r->stats.vulndb_used = 1;
+		if ((err = awp_threats_malpkg(r, lang.inv, vdb)) < 0)
+			goto done;
+	}
 	if (use_vdb && c.inv) {
 		r->stats.vulndb_used = 1;
 		if ((err = awp_threats_malpkg(r, c.inv, vdb)) < 0)
@@ -1117,6 +1203,8 @@ AWP_EXTERN int awp_threats_scan(awp_threat_report **out, awp_fs *fs, const awp_t
 		awp_report_warn(r, "more than %d threats: the rest were not recorded", AWP_MAX_THREATS);
 	awp_report_sort(r);
 done:
+	lang_finish(&lang, NULL);
+	awp_inventory_free(lang.inv);
 	ctx_close(&c);
 	awp_strmap_free(&c.conffiles);
 	awp_strmap_free(&c.aptfiles);
