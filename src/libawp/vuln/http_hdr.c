@@ -13,7 +13,7 @@
 #include "util/error.h"
 
 #include <ctype.h>
-#include <curl/curl.h>
+#include "util/curl_dl.h"
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>

@@ -18,7 +18,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <curl/curl.h>
+#include "util/curl_dl.h"
 #include <errno.h>
 #include <openssl/evp.h>
 #include <stdlib.h>

@@ -24,7 +24,7 @@
 #include "util/mem.h"
 
 #include <ctype.h>
-#include <curl/curl.h>
+#include "util/curl_dl.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

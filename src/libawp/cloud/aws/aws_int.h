@@ -11,7 +11,7 @@
 #include "util/arena.h"
 #include "util/strbuf.h"
 
-#include <curl/curl.h>
+#include "util/curl_dl.h"
 #include <pthread.h>
 #include <stdint.h>
 #include <time.h>
