@@ -7,6 +7,7 @@
 #include "util/mem.h"
 #include "util/strbuf.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -224,6 +225,119 @@ static void walk_error(const char *path, int code, const char *message, void *pa
 	awp_inv_warn(payload, path, "%s", message);
 }
 
+/* Read the OS package databases (dpkg, rpm, apk) into inv. */
+static int collect_os_packages(awp_inventory *inv, awp_fs *fs)
+{
+	for (size_t i = 0; i < NANALYZERS; i++) {
+		int err;
+		if (analyzers[i]->collect && strcmp(analyzers[i]->name, "os") != 0 &&
+		    (err = analyzers[i]->collect(inv, fs)) < 0)
+			return err;
+	}
+	return 0;
+}
+
+static int walk_lang(awp_inventory *inv, awp_fs *fs, awp_inventory_entry_cb hook, void *payload)
+{
+	struct walk_ctx w = {inv, 0, hook, payload};
+	awp_walk_options wo = AWP_WALK_OPTIONS_INIT;
+	wo.on_error = walk_error;
+	wo.error_payload = inv;
+	int err = awp_fs_walk(fs, &wo, walk_cb, &w);
+	return w.err < 0 ? w.err : err;
+}
+
+/* Run the finish() steps: those before dedup (`before_dedup`), or dedup and
+ * what follows it. */
+static int finish(awp_inventory *inv, int before_dedup)
+{
+	int after = 0;
+	for (size_t i = 0; i < NANALYZERS; i++) {
+		after |= i == AWP_ANALYZER_IDX_dedup;
+		int err;
+		if (after != !before_dedup || !analyzers[i]->finish)
+			continue;
+		if ((err = analyzers[i]->finish(inv)) < 0)
+			return err;
+	}
+	return 0;
+}
+
+/* Append `from` (language packages, warnings) to `inv`: package indices
+ * shift, so dependency edges are remapped. */
+static int merge(awp_inventory *inv, const awp_inventory *from)
+{
+	size_t *map = from->count ? awp_calloc(from->count, sizeof(*map)) : NULL;
+	if (from->count && !map)
+		return AWP_ENOMEM;
+	int err = 0;
+	for (size_t i = 0; i < from->count && err >= 0; i++)
+		err = awp_inv_add(inv, &from->pkgs[i], &map[i]);
+	for (size_t i = 0; i < from->count && err >= 0; i++) {
+		const awp_package *p = &from->pkgs[i];
+		size_t *d = p->dep_count ? awp_arena_alloc(&inv->arena, p->dep_count * sizeof(*d)) : NULL;
+		if (p->dep_count && !d) {
+			err = AWP_ENOMEM;
+			break;
+		}
+		for (size_t k = 0; k < p->dep_count; k++)
+			d[k] = p->deps[k] < from->count ? map[p->deps[k]] : p->deps[k];
+		inv->pkgs[map[i]].deps = d;
+		inv->pkgs[map[i]].dep_count = p->dep_count;
+	}
+	for (size_t i = 0; i < from->nwarn && err >= 0; i++)
+		err = awp_inv_warn(inv, from->warns[i].path, "%s", from->warns[i].message);
+	inv->warn_dropped += from->warn_dropped;
+	free(map);
+	return err;
+}
+
+/* The OS databases on a thread of their own (own filesystem handle) while
+ * the calling thread walks for language packages. */
+struct os_job {
+	awp_inventory *inv;
+	awp_fs *fs;
+	int err;
+	char msg[512];
+};
+
+static void *os_main(void *arg)
+{
+	struct os_job *j = arg;
+	if ((j->err = collect_os_packages(j->inv, j->fs)) < 0)
+		snprintf(j->msg, sizeof j->msg, "%s", awp_error_last());
+	return NULL;
+}
+
+/* Language packages into a second inventory while a thread reads the OS
+ * databases into `inv`, then one inventory. 1 when it ran, 0 when it could
+ * not start (no second handle or thread: the caller goes sequential). */
+static int collect_parallel(awp_inventory *inv, awp_fs *fs)
+{
+	struct os_job j = {inv, NULL, 0, ""};
+	if (awp_fs_reopen(&j.fs, fs) < 0)
+		return 0;
+	awp_inventory *lang = awp_calloc(1, sizeof(*lang));
+	pthread_t th;
+	if (!lang || pthread_create(&th, NULL, os_main, &j) != 0) {
+		free(lang);
+		awp_fs_free(j.fs);
+		return 0;
+	}
+	lang->os = inv->os; /* read only (strings in inv's arena) */
+	int err = walk_lang(lang, fs, NULL, NULL);
+	if (err >= 0)
+		err = finish(lang, 1);
+	pthread_join(th, NULL);
+	awp_fs_free(j.fs);
+	if (err >= 0 && j.err < 0)
+		err = awp_error_set(j.err, "%s", j.msg);
+	if (err >= 0)
+		err = merge(inv, lang);
+	awp_inventory_free(lang);
+	return err < 0 ? err : 1;
+}
+
 AWP_EXTERN int awp_inventory_collect(awp_inventory **out, awp_fs *fs, const awp_inventory_options *opts)
 {
 	awp_inventory_options defaults = AWP_INVENTORY_OPTIONS_INIT;
@@ -232,29 +346,26 @@ AWP_EXTERN int awp_inventory_collect(awp_inventory **out, awp_fs *fs, const awp_
 	awp_inventory *inv = awp_calloc(1, sizeof(*inv));
 	if (!inv)
 		return AWP_ENOMEM;
-	int err = 0;
-	for (size_t i = 0; i < NANALYZERS; i++) {
-		if (!analyzers[i]->collect)
-			continue;
-		if (!opts->os_packages && strcmp(analyzers[i]->name, "os") != 0)
-			continue;
-		if ((err = analyzers[i]->collect(inv, fs)) < 0)
+	int err = awp_analyzer_os.collect(inv, fs); /* first: the others read inv->os */
+	if (err < 0)
+		goto fail;
+	awp_inventory_entry_cb hook = opts->version >= 2 ? opts->on_entry : NULL;
+	void *payload = opts->version >= 2 ? opts->entry_payload : NULL;
+	/* A walk hook sees package ownership during the walk: databases first. */
+	int done = 0;
+	if (opts->os_packages && opts->lang_packages && !hook && (err = collect_parallel(inv, fs)) < 0)
+		goto fail;
+	done = err > 0;
+	if (!done) {
+		if (opts->os_packages && (err = collect_os_packages(inv, fs)) < 0)
+			goto fail;
+		if (opts->lang_packages && (err = walk_lang(inv, fs, hook, payload)) < 0)
+			goto fail;
+		if ((err = finish(inv, 1)) < 0)
 			goto fail;
 	}
-	if (opts->lang_packages) {
-		struct walk_ctx w = {inv, 0, opts->version >= 2 ? opts->on_entry : NULL, opts->version >= 2 ? opts->entry_payload : NULL};
-		awp_walk_options wo = AWP_WALK_OPTIONS_INIT;
-		wo.on_error = walk_error;
-		wo.error_payload = inv;
-		err = awp_fs_walk(fs, &wo, walk_cb, &w);
-		if (w.err < 0)
-			err = w.err;
-		if (err < 0)
-			goto fail;
-	}
-	for (size_t i = 0; i < NANALYZERS; i++)
-		if (analyzers[i]->finish && (err = analyzers[i]->finish(inv)) < 0)
-			goto fail;
+	if ((err = finish(inv, 0)) < 0)
+		goto fail;
 	if (inv->warn_dropped && awp_inv_warn(inv, "", "%zu more warnings not kept", inv->warn_dropped) < 0) {
 		err = AWP_ENOMEM;
 		goto fail;
