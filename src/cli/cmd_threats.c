@@ -31,6 +31,9 @@ static void usage(FILE *out)
 		"      --no-default-lists   do not load the built-in hash/IOC lists\n"
 		"      --db PATH            advisory database for MAL- matching (default: awp db's)\n"
 		"      --no-archives        do not look inside archives\n"
+		"      --scan-verified      also YARA-scan and hash-check packaged files whose\n"
+		"                           package digest verified them (skipped by default:\n"
+		"                           byte-identical to what the distribution shipped)\n"
 		"  -f, --format FMT         table (default) or json\n"
 		"  -V, --volume NAME        volume to read (default: the root filesystem)\n"
 		"  -h, --help               this help\n\n"
@@ -74,7 +77,7 @@ static void print_table(const awp_threat_report *r)
 
 int cmd_threats(int argc, char **argv)
 {
-	enum { O_NODEFRULES = 1000, O_NODEFLISTS, O_DB, O_NOARCH };
+	enum { O_NODEFRULES = 1000, O_NODEFLISTS, O_DB, O_NOARCH, O_SCANVERIFIED };
 	static const struct option opts[] = {{"threat-rules", required_argument, NULL, 'r'},
 					     {"hashes", required_argument, NULL, 'H'},
 					     {"iocs", required_argument, NULL, 'i'},
@@ -82,6 +85,7 @@ int cmd_threats(int argc, char **argv)
 					     {"no-default-lists", no_argument, NULL, O_NODEFLISTS},
 					     {"db", required_argument, NULL, O_DB},
 					     {"no-archives", no_argument, NULL, O_NOARCH},
+					     {"scan-verified", no_argument, NULL, O_SCANVERIFIED},
 					     {"format", required_argument, NULL, 'f'},
 					     {"volume", required_argument, NULL, 'V'},
 					     {"help", no_argument, NULL, 'h'},
@@ -103,6 +107,7 @@ int cmd_threats(int argc, char **argv)
 		case O_NODEFLISTS: dbo.no_default_lists = 1; break;
 		case O_DB: so.vulndb_path = optarg; break;
 		case O_NOARCH: so.no_archives = 1; break;
+		case O_SCANVERIFIED: so.scan_verified = 1; break;
 		case 'f': format = optarg; break;
 		case 'V': volume = optarg; break;
 		case 'h': usage(stdout); return AWP_EXIT_OK;
