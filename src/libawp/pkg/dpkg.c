@@ -10,8 +10,9 @@
  * `Source:` may carry its own version in parentheses (binNMUs:
  * "Source: bash (5.2.15-2)" for Version 5.2.15-2+b2); without Source the
  * package is its own source. Files come from info/<pkg>[:<arch>].list and
- * digests from info/<pkg>[:<arch>].md5sums. Everything is read line by
- * line in chunks.
+ * digests from info/<pkg>[:<arch>].md5sums; the declared licence from
+ * /usr/share/doc/<pkg>/copyright when it is machine-readable
+ * (pkg/dpkg_copyright.c). Everything is read line by line in chunks.
  */
 #include "pkg/osdb_int.h"
 
@@ -191,6 +192,8 @@ static int flush(awp_inventory *inv, awp_fs *fs, const awp_osdb_reader *r, struc
 		goto out;
 	if (fs) {
 		char path[512];
+		if ((err = awp_dpkg_copyright_read(inv, fs, idx, s->name)) < 0)
+			goto out;
 		if (statusd) {
 			snprintf(path, sizeof path, "%s.md5sums", r->name);
 			err = read_md5sums(inv, fs, idx, path);
