@@ -163,6 +163,10 @@ static int license_ref(awp_strbuf *out, const char *name, size_t len, sbom_licre
 		if (err < 0)
 			return AWP_ENOMEM;
 	}
+	if (out->len - idstart > AWP_MAX_LICENSEREF_LEN)
+		awp_strbuf_truncate(out, idstart + AWP_MAX_LICENSEREF_LEN);
+	while (out->len > idstart && out->ptr[out->len - 1] == '-')
+		awp_strbuf_truncate(out, out->len - 1);
 	if (out->len == idstart && awp_strbuf_puts(out, "unknown") < 0)
 		return AWP_ENOMEM;
 	if (cb) {
