@@ -192,8 +192,6 @@ static int flush(awp_inventory *inv, awp_fs *fs, const awp_osdb_reader *r, struc
 		goto out;
 	if (fs) {
 		char path[512];
-		if ((err = awp_dpkg_copyright_read(inv, fs, idx, s->name)) < 0)
-			goto out;
 		if (statusd) {
 			snprintf(path, sizeof path, "%s.md5sums", r->name);
 			err = read_md5sums(inv, fs, idx, path);
@@ -326,7 +324,7 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int collect(awp_inventory *inv, awp_fs *fs)
+static int collect_status(awp_inventory *inv, awp_fs *fs)
 {
 	int err = parse_file(inv, fs, STATUS_PATH, 0);
 	if (err < 0)
@@ -351,6 +349,14 @@ static int collect(awp_inventory *inv, awp_fs *fs)
 		free(nm.v[i]);
 	free(nm.v);
 	return err;
+}
+
+static int collect(awp_inventory *inv, awp_fs *fs)
+{
+	size_t from = inv->count;
+	int err = collect_status(inv, fs);
+	/* licences after every .list/.md5sums: their lookups keep to one set of directories */
+	return err < 0 ? err : awp_dpkg_copyrights(inv, fs, from);
 }
 
 const awp_analyzer awp_analyzer_dpkg = {"dpkg", collect, NULL, NULL, NULL};

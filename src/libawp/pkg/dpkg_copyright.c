@@ -18,6 +18,10 @@
  * "; " (no short name or Debian expression contains ';'). The SBOM writers
  * map it to an SPDX expression (report/sbom_license.c).
  *
+ * All packages are done in one pass after the status file (dpkg.c): the
+ * /usr/share/doc listing is read once, then each package's directory;
+ * entries that are symlinks are resolved by path inside the filesystem.
+ *
  * Invariants: the file is read line by line in chunks and at most
  * AWP_MAX_COPYRIGHT_SIZE bytes of it; at most AWP_MAX_COPYRIGHT_LICENSES
  * names are kept; at most one warning per file.
@@ -25,10 +29,13 @@
 #include "pkg/osdb_int.h"
 
 #include "util/error.h"
+#include "util/mem.h"
 #include "util/strbuf.h"
+#include "util/strmap.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -225,29 +232,13 @@ done:
 	return dep5;
 }
 
-int awp_dpkg_copyright_read(awp_inventory *inv, awp_fs *fs, size_t pkg, const char *name)
+/* Parse the copyright file `ino` (a regular file) into package pkg's licence. */
+static int read_ino(awp_inventory *inv, awp_fs *fs, size_t pkg, const char *path, uint64_t ino)
 {
-	char path[512];
-	int n = snprintf(path, sizeof path, DOC_DIR "/%s/copyright", name);
-	if (n < 0 || (size_t)n >= sizeof path || strchr(name, '/') || !name[0] || strcmp(name, "..") == 0 ||
-	    strcmp(name, ".") == 0)
-		return 0; /* not a package name dpkg accepts; nothing to read */
-	awp_stat st;
-	/* Intermediate symlinks are followed inside the filesystem: with usrmerge
-	 * or doc-dir sharing, /usr/share/doc/libgcc-s1 -> gcc-12-base. */
-	int err = awp_fs_lookup(fs, path, 1, &st);
-	if (err == AWP_ENOTFOUND)
-		return 0; /* docs excluded (path-exclude in dpkg.cfg.d) or none */
-	if (err == 0 && st.type != AWP_FT_REG)
-		err = awp_error_set(AWP_ECORRUPT, "not a regular file");
 	awp_file *f = NULL;
-	if (err == 0)
-		err = awp_file_open(&f, fs, st.ino);
-	if (err < 0) {
-		if (err == AWP_ENOMEM)
-			return err;
-		return awp_inv_warn(inv, path, "%s", awp_error_last());
-	}
+	int err = awp_file_open(&f, fs, ino);
+	if (err < 0)
+		return err == AWP_ENOMEM ? err : awp_inv_warn(inv, path, "%s", awp_error_last());
 	awp_osdb_reader r;
 	awp_osdb_reader_file(&r, f, path);
 	awp_strbuf lic = AWP_STRBUF_INIT;
@@ -262,4 +253,152 @@ int awp_dpkg_copyright_read(awp_inventory *inv, awp_fs *fs, size_t pkg, const ch
 	awp_strbuf_free(&lic);
 	awp_file_free(f);
 	return err < 0 ? err : 0;
+}
+
+/* The copyright file by its path: symlinks followed inside the filesystem. */
+static int read_path(awp_inventory *inv, awp_fs *fs, size_t pkg, const char *name)
+{
+	char path[512];
+	int n = snprintf(path, sizeof path, DOC_DIR "/%s/copyright", name);
+	if (n < 0 || (size_t)n >= sizeof path)
+		return 0;
+	awp_stat st;
+	/* Intermediate symlinks are followed inside the filesystem: with usrmerge
+	 * or doc-dir sharing, /usr/share/doc/libgcc-s1 -> gcc-12-base. */
+	int err = awp_fs_lookup(fs, path, 1, &st);
+	if (err == AWP_ENOTFOUND)
+		return 0; /* docs excluded (path-exclude in dpkg.cfg.d) or none */
+	if (err == 0 && st.type != AWP_FT_REG)
+		err = awp_error_set(AWP_ECORRUPT, "not a regular file");
+	if (err < 0)
+		return err == AWP_ENOMEM ? err : awp_inv_warn(inv, path, "%s", awp_error_last());
+	return read_ino(inv, fs, pkg, path, st.ino);
+}
+
+static int valid_name(const char *name)
+{
+	return name[0] && !strchr(name, '/') && strcmp(name, ".") != 0 && strcmp(name, "..") != 0 &&
+	       strlen(name) < 256;
+}
+
+int awp_dpkg_copyright_read(awp_inventory *inv, awp_fs *fs, size_t pkg, const char *name)
+{
+	return valid_name(name) ? read_path(inv, fs, pkg, name) : 0;
+}
+
+/* --- every package at once ------------------------------------------------- */
+
+/* The entries of /usr/share/doc, read once: a path lookup per package would
+ * walk /, usr, share, doc and the package's directory each time, more
+ * directories than fs.c's lookup cache keeps. */
+struct docdir {
+	awp_strmap map;  /* name -> index */
+	struct docent {
+		char *name;
+		uint64_t ino;
+		awp_ftype type;
+	} *v;
+	size_t n, cap;
+	int full;
+};
+
+static int doc_ent(const awp_dirent *e, void *payload)
+{
+	struct docdir *d = payload;
+	if (e->name[0] == '.')
+		return 0;
+	if (d->n >= AWP_MAX_DOC_ENTRIES) {
+		d->full = 1;
+		return 1;
+	}
+	if (AWP_GROW(d->v, d->cap, d->n + 1) < 0 || !(d->v[d->n].name = awp_strdup(e->name)))
+		return AWP_ENOMEM;
+	d->v[d->n].ino = e->ino;
+	d->v[d->n].type = e->type;
+	if (awp_strmap_put(&d->map, d->v[d->n].name, d->n) < 0) {
+		free(d->v[d->n].name);
+		return AWP_ENOMEM;
+	}
+	d->n++;
+	return 0;
+}
+
+struct find {
+	uint64_t ino;
+	awp_ftype type;
+	int found;
+};
+
+static int find_copyright(const awp_dirent *e, void *payload)
+{
+	struct find *f = payload;
+	if (strcmp(e->name, "copyright") != 0)
+		return 0;
+	f->ino = e->ino;
+	f->type = e->type;
+	f->found = 1;
+	return 1;
+}
+
+/* The type of a directory entry, from the inode when the entry does not say. */
+static awp_ftype entry_type(awp_fs *fs, uint64_t ino, awp_ftype t)
+{
+	awp_stat st;
+	if (t != AWP_FT_UNKNOWN)
+		return t;
+	return awp_fs_stat(fs, ino, &st) == 0 ? st.type : AWP_FT_UNKNOWN;
+}
+
+int awp_dpkg_copyrights(awp_inventory *inv, awp_fs *fs, size_t from)
+{
+	awp_stat st;
+	if (awp_fs_lookup(fs, DOC_DIR, 1, &st) < 0 || st.type != AWP_FT_DIR)
+		return 0;
+	struct docdir d = {0};
+	int err = awp_fs_readdir(fs, st.ino, doc_ent, &d);
+	if (err == AWP_ENOMEM)
+		goto done;
+	if (err < 0) {
+		/* unreadable listing: fall back to one path lookup per package */
+		if ((err = awp_inv_warn(inv, DOC_DIR, "%s", awp_error_last())) < 0)
+			goto done;
+	} else if (d.full && (err = awp_inv_warn(inv, DOC_DIR, "more than %d entries; the rest are looked up one by one",
+						   AWP_MAX_DOC_ENTRIES)) < 0) {
+		goto done;
+	}
+	err = 0;
+	for (size_t i = from; i < inv->count && err >= 0; i++) {
+		const awp_package *p = &inv->pkgs[i];
+		if (strcmp(p->type, "dpkg") != 0 || !valid_name(p->name))
+			continue;
+		size_t k;
+		if (!awp_strmap_get(&d.map, p->name, &k)) {
+			if (d.full || d.n == 0)
+				err = read_path(inv, fs, i, p->name);
+			continue; /* no doc directory: nothing declared */
+		}
+		awp_ftype t = entry_type(fs, d.v[k].ino, d.v[k].type);
+		if (t != AWP_FT_DIR) {
+			/* a symlink to another package's doc directory, or something odd: by path */
+			err = read_path(inv, fs, i, p->name);
+			continue;
+		}
+		struct find f = {0, AWP_FT_UNKNOWN, 0};
+		int e = awp_fs_readdir(fs, d.v[k].ino, find_copyright, &f);
+		if (e == AWP_ENOMEM) {
+			err = e;
+		} else if (e < 0 || (f.found && entry_type(fs, f.ino, f.type) != AWP_FT_REG)) {
+			err = read_path(inv, fs, i, p->name); /* a symlinked copyright file, or a damaged directory */
+		} else if (f.found) {
+			char path[512];
+			snprintf(path, sizeof path, DOC_DIR "/%s/copyright", p->name);
+			err = read_ino(inv, fs, i, path, f.ino);
+		}
+	}
+done:
+	for (size_t i = 0; i < d.n; i++)
+		free(d.v[i].name);
+	free(d.v);
+	awp_strmap_free(&d.map);
+	return err;
 }

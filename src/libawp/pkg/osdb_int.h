@@ -25,6 +25,8 @@
 #define AWP_MAX_COPYRIGHT_SIZE (1u << 20)
 /* Distinct License short names kept per copyright file (real: < 40). */
 #define AWP_MAX_COPYRIGHT_LICENSES 64
+/* Entries of /usr/share/doc kept in memory (a large desktop: ~5,000). */
+#define AWP_MAX_DOC_ENTRIES 200000
 /* One License short name or Debian expression (real: < 80 characters). */
 #define AWP_MAX_LICENSE_NAME 255
 /* One RPM header blob: rpm itself refuses headers over 256 MiB; real ones are < 4 MiB. */
@@ -109,6 +111,9 @@ int awp_dpkg_copyright_parse(awp_inventory *inv, const awp_osdb_reader *r, awp_s
 /** Set the licence of package `pkg` from /usr/share/doc/<name>/copyright
  *  when that file is DEP-5. Returns 0 (problems are warnings) or AWP_ENOMEM. */
 int awp_dpkg_copyright_read(awp_inventory *inv, awp_fs *fs, size_t pkg, const char *name);
+/** The same for every dpkg package from index `from` on, reading the
+ *  /usr/share/doc listing once. Returns 0 or AWP_ENOMEM. */
+int awp_dpkg_copyrights(awp_inventory *inv, awp_fs *fs, size_t from);
 /** Parse /lib/apk/db/installed. */
 int awp_apk_parse_installed(awp_inventory *inv, const awp_osdb_reader *r);
 
