@@ -1,9 +1,13 @@
 #!/bin/bash
-# awp sbom output validated against the official JSON schemas with ajv:
-# CycloneDX 1.5 (schema files from the npm package @cyclonedx/cyclonedx-library)
-# and SPDX 2.3 (tests/schema/spdx-2.3.schema.json, when present). Runs on the
-# fixture trees ($AWP_FIXTURES_DIR/work/*-tree) and on a small hand-made tree.
-# Skips (77) when node/npm are missing or the npm install cannot run.
+# awp sbom output validated with ajv: CycloneDX 1.5 against its official schema
+# (schema files from the npm package @cyclonedx/cyclonedx-library); SPDX 2.3
+# with our conformance check tests/schema/spdx23.js (written from the SPDX 2.3
+# specification: no package ships the official schema), and also against
+# tests/schema/spdx-2.3.schema.json when that file is present. Runs on every
+# fixture image ($AWP_FIXTURES_DIR/*.raw, *.qcow2, *.vmdk), the fixture trees
+# ($AWP_FIXTURES_DIR/work/*-tree) and a small hand-made tree; then checks that
+# spdx23.js rejects mutated documents. Skips (77) when node/npm are missing or
+# the npm install cannot run.
 set -u
 src=${AWP_SOURCE_DIR:?}
 bin=${AWP_BIN:?}
@@ -23,12 +27,23 @@ printf 'ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian 12"\n' > "$tmp/t/etc/os-
 printf 'Package: a\nStatus: install ok installed\nVersion: 1:1.0+b1\nArchitecture: amd64\nSource: a-src (1.0)\n\n' \
 	> "$tmp/t/var/lib/dpkg/status"
 printf 'P:b\nV:2.0-r0\nA:x86_64\nL:MIT AND (GPL-2.0 OR "weird")\no:b\n' > "$tmp/t/lib/apk/db/installed"
+# a machine-readable copyright file: mapped ids, an exception, LicenseRef- names
+mkdir -p "$tmp/t/usr/share/doc/a"
+printf 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\nFiles: *\nLicense: GPL-2+\n\n%b\n\n%b\n\n%b\n\nLicense: public-domain\n text\n' \
+	'Files: a/*\nLicense: GPL-1+ or Artistic, and Expat' 'Files: b/*\nLicense: GPL-3+ with Bison exception' \
+	'Files: c/*\nLicense: BSD-3-clause and/or GPL-3+' > "$tmp/t/usr/share/doc/a/copyright"
 trees=("$tmp/t")
 for t in debian12 small-synthetic small-alpine small-rpm; do
 	d=${AWP_FIXTURES_DIR:-/nonexistent}/work/$t-tree
 	[ -d "$d" ] && trees+=("$d")
 done
 
+for img in "${AWP_FIXTURES_DIR:-/nonexistent}"/*.raw "${AWP_FIXTURES_DIR:-/nonexistent}"/*.qcow2 \
+	"${AWP_FIXTURES_DIR:-/nonexistent}"/*.vmdk; do
+	[ -f "$img" ] && trees+=("$img")
+done
+
+spdx_docs=()
 for tree in "${trees[@]}"; do
 	name=$(basename "$tree")
 	for fmt in cyclonedx spdx json; do
@@ -45,6 +60,9 @@ for tree in "${trees[@]}"; do
 				|| { echo "FAIL: $out is not awp-inventory/1"; fail=1; }
 			;;
 		spdx)
+			node "$schema/spdx23.js" "$out" || fail=1
+			n=$((n + 1))
+			spdx_docs+=("$out")
 			if [ -f "$schema/spdx-2.3.schema.json" ]; then
 				node "$schema/validate.js" spdx "$out" || fail=1
 				n=$((n + 1))
@@ -57,6 +75,17 @@ for tree in "${trees[@]}"; do
 		esac
 	done
 done
-[ -f "$schema/spdx-2.3.schema.json" ] || echo "note: tests/schema/spdx-2.3.schema.json absent: SPDX output not schema-checked"
-echo "$n documents validated, ${#trees[@]} trees"
+# the check must reject broken documents: mutate awp's first and last SPDX output
+node "$schema/spdx23.js" --negative "${spdx_docs[0]}" >/dev/null || { echo "FAIL: spdx23.js accepted a mutated document"; node "$schema/spdx23.js" --negative "${spdx_docs[0]}" | tail -3; fail=1; }
+node "$schema/spdx23.js" --negative "${spdx_docs[-1]}" | tail -1 || fail=1
+# the hand-made tree's dpkg package "a": its licence as an SPDX expression with declared LicenseRefs
+node -e 'const d=JSON.parse(require("fs").readFileSync(process.argv[1]));
+	const a=d.packages.find((p)=>p.name==="a");
+	const want="GPL-2.0-or-later AND (GPL-1.0-or-later OR Artistic-1.0-Perl) AND MIT AND GPL-3.0-or-later WITH Bison-exception-2.2 AND LicenseRef-BSD-3-clause-and-or-GPL-3plus";
+	if (!a || a.licenseDeclared !== want) { console.error("FAIL: package a licenseDeclared", a && a.licenseDeclared, "want", want); process.exit(1); }
+	const ids=(d.hasExtractedLicensingInfos||[]).map((x)=>x.licenseId).sort().join(" ");
+	if (ids !== "LicenseRef-BSD-3-clause-and-or-GPL-3plus") { console.error("FAIL: hasExtractedLicensingInfos", ids); process.exit(1); }' \
+	"${spdx_docs[0]}" || fail=1
+[ -f "$schema/spdx-2.3.schema.json" ] || echo "note: tests/schema/spdx-2.3.schema.json absent: SPDX output checked by spdx23.js only"
+echo "$n documents validated, ${#trees[@]} targets"
 exit $fail

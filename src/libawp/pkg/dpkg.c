@@ -10,8 +10,9 @@
  * `Source:` may carry its own version in parentheses (binNMUs:
  * "Source: bash (5.2.15-2)" for Version 5.2.15-2+b2); without Source the
  * package is its own source. Files come from info/<pkg>[:<arch>].list and
- * digests from info/<pkg>[:<arch>].md5sums. Everything is read line by
- * line in chunks.
+ * digests from info/<pkg>[:<arch>].md5sums; the declared licence from
+ * /usr/share/doc/<pkg>/copyright when it is machine-readable
+ * (pkg/dpkg_copyright.c). Everything is read line by line in chunks.
  */
 #include "pkg/osdb_int.h"
 
@@ -323,7 +324,7 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int collect(awp_inventory *inv, awp_fs *fs)
+static int collect_status(awp_inventory *inv, awp_fs *fs)
 {
 	int err = parse_file(inv, fs, STATUS_PATH, 0);
 	if (err < 0)
@@ -348,6 +349,14 @@ static int collect(awp_inventory *inv, awp_fs *fs)
 		free(nm.v[i]);
 	free(nm.v);
 	return err;
+}
+
+static int collect(awp_inventory *inv, awp_fs *fs)
+{
+	size_t from = inv->count;
+	int err = collect_status(inv, fs);
+	/* licences after every .list/.md5sums: their lookups keep to one set of directories */
+	return err < 0 ? err : awp_dpkg_copyrights(inv, fs, from);
 }
 
 const awp_analyzer awp_analyzer_dpkg = {"dpkg", collect, NULL, NULL, NULL};

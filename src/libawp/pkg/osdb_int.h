@@ -20,6 +20,15 @@
 #define AWP_MAX_DB_LINE 65536
 /* status.d of a distroless image has one file per package (~50); cap the directory. */
 #define AWP_MAX_STATUSD_FILES 100000
+/* One /usr/share/doc/<pkg>/copyright: the largest in Debian 12 are ~300 KiB
+ * (perl-base 110 KiB); licences past 1 MiB are ignored with a warning. */
+#define AWP_MAX_COPYRIGHT_SIZE (1u << 20)
+/* Distinct License short names kept per copyright file (real: < 40). */
+#define AWP_MAX_COPYRIGHT_LICENSES 64
+/* Entries of /usr/share/doc kept in memory (a large desktop: ~5,000). */
+#define AWP_MAX_DOC_ENTRIES 200000
+/* One License short name or Debian expression (real: < 80 characters). */
+#define AWP_MAX_LICENSE_NAME 255
 /* One RPM header blob: rpm itself refuses headers over 256 MiB; real ones are < 4 MiB. */
 #define AWP_MAX_RPM_HEADER_SIZE (64u << 20)
 /* Index entries of one header: rpm limits il to 0xffff... in practice < 200. */
@@ -92,6 +101,19 @@ int awp_rpm_sqlite_read(const awp_osdb_reader *r, awp_rpm_blob_cb cb, void *payl
 
 /** Parse a dpkg status file; `statusd` nonzero: a status.d stanza file. */
 int awp_dpkg_parse_status(awp_inventory *inv, awp_fs *fs, const awp_osdb_reader *r, int statusd);
+/**
+ * Read a dpkg copyright file (r). When it is machine-readable (DEP-5), the
+ * distinct first lines of the License fields of its Files paragraphs go to
+ * *out in order, joined by "; ". Problems are warnings on inv (one per file).
+ * @return 1 (DEP-5; *out may still be empty), 0 (not DEP-5; *out empty), AWP_ENOMEM
+ */
+int awp_dpkg_copyright_parse(awp_inventory *inv, const awp_osdb_reader *r, awp_strbuf *out);
+/** Set the licence of package `pkg` from /usr/share/doc/<name>/copyright
+ *  when that file is DEP-5. Returns 0 (problems are warnings) or AWP_ENOMEM. */
+int awp_dpkg_copyright_read(awp_inventory *inv, awp_fs *fs, size_t pkg, const char *name);
+/** The same for every dpkg package from index `from` on, reading the
+ *  /usr/share/doc listing once. Returns 0 or AWP_ENOMEM. */
+int awp_dpkg_copyrights(awp_inventory *inv, awp_fs *fs, size_t from);
 /** Parse /lib/apk/db/installed. */
 int awp_apk_parse_installed(awp_inventory *inv, const awp_osdb_reader *r);
 

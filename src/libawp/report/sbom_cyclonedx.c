@@ -4,11 +4,14 @@
  * metadata.component is the scanned target (type "file": an image or a
  * directory); the OS is a component of type "operating-system"; each
  * package is a "library" component with bom-ref "pkg-<index>", its purl,
- * its declared licence as a licence name (not an SPDX id: OS databases
- * hold free text), and awp's facts as "awp:*" properties. Dependency edges
+ * its declared licence (dpkg: an SPDX expression mapped from the Debian
+ * short names, report/sbom_license.c; other databases hold free text,
+ * written as a licence name), and awp's facts as "awp:*" properties. Dependency edges
  * become the dependencies array.
  */
 #include "report/sbom_int.h"
+
+#include "util/error.h"
 
 #include <stdio.h>
 
@@ -31,6 +34,7 @@ void awp_sbom_cyclonedx(awp_jsonw *w, const sbom_ctx *c)
 {
 	const awp_os_info *os = awp_inventory_os(c->inv);
 	char urn[64], r[32];
+	awp_strbuf expr = AWP_STRBUF_INIT;
 	snprintf(urn, sizeof urn, "urn:uuid:%s", c->uuid);
 	awp_jsonw_object_begin(w);
 	awp_jsonw_kv_string(w, "bomFormat", "CycloneDX");
@@ -91,7 +95,17 @@ void awp_sbom_cyclonedx(awp_jsonw *w, const sbom_ctx *c)
 		awp_jsonw_kv_string(w, "name", p->name[0] ? p->name : "unknown");
 		if (p->version[0])
 			awp_jsonw_kv_string(w, "version", p->version);
-		if (p->license[0]) {
+		if (awp_sbom_license_expr(&expr, p, NULL, NULL) < 0)
+			w->err = AWP_ENOMEM;
+		if (expr.len) {
+			/* dpkg: Debian short names mapped to an SPDX expression */
+			awp_jsonw_key(w, "licenses");
+			awp_jsonw_array_begin(w);
+			awp_jsonw_object_begin(w);
+			awp_jsonw_kv_string(w, "expression", expr.ptr);
+			awp_jsonw_object_end(w);
+			awp_jsonw_array_end(w);
+		} else if (p->license[0]) {
 			awp_jsonw_key(w, "licenses");
 			awp_jsonw_array_begin(w);
 			awp_jsonw_object_begin(w);
@@ -161,4 +175,5 @@ void awp_sbom_cyclonedx(awp_jsonw *w, const sbom_ctx *c)
 	if (c->extra)
 		c->extra(w, c->extra_payload);
 	awp_jsonw_object_end(w);
+	awp_strbuf_free(&expr);
 }
