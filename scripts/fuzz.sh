@@ -14,6 +14,9 @@
 #   FUZZ_OUT        where logs and reproducers go (default $FUZZ_BUILD_DIR/fuzz-out)
 #   FUZZ_NO_BUILD=1 skip configuring/building (use existing binaries)
 #   FUZZ_ARGS       extra libFuzzer flags (e.g. "-max_len=65536")
+#   FUZZ_SEED       libFuzzer's random seed (default 1, so that a CI run is
+#                   repeatable; "random" for a new seed each run, which is
+#                   what a long local fuzzing session wants)
 #   FUZZ_JOBS       build parallelism (default 2)
 set -u -o pipefail
 
@@ -82,9 +85,11 @@ for bin in "${bins[@]}"; do
 	rm -rf "$art"
 	mkdir -p "$art"
 	log="$art/fuzz.log"
+	seed=${FUZZ_SEED:-1}
+	[ "$seed" = random ] && seed=0 # libFuzzer: 0 picks a seed
 	# shellcheck disable=SC2086
 	timeout --kill-after=10 $((seconds + 120)) "$bin" -max_total_time="$seconds" -rss_limit_mb=512 -timeout=10 \
-		-print_final_stats=1 -artifact_prefix="$art/" ${FUZZ_ARGS:-} "$corpus" >"$log" 2>&1
+		-seed="$seed" -print_final_stats=1 -artifact_prefix="$art/" ${FUZZ_ARGS:-} "$corpus" >"$log" 2>&1
 	rc=$?
 	runs=$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\).*/\1/p' "$log" | tail -1)
 	[ -n "$runs" ] || runs=$(sed -n 's/^#\([0-9][0-9]*\).*/\1/p' "$log" | tail -1)
