@@ -9,6 +9,7 @@
 rule Cryptominer_XMRig_Config
 {
     meta:
+        needs_strings = true
         description = "XMRig-style miner configuration (donate-level with pools or RandomX settings)"
         source = "XMRig configuration documentation (xmrig.com/docs/miner/config): keys donate-level, randomx, pools"
         severity = "high"
@@ -28,6 +29,7 @@ rule Cryptominer_XMRig_Config
 rule Cryptominer_Pool_Command_Line
 {
     meta:
+        needs_strings = true
         description = "script or unit starting a miner against a stratum pool"
         source = "public cryptojacking reports (Cado Security, Trend Micro 2020-2023): miners launched with -o stratum+tcp://pool:port from cron or systemd"
         severity = "high"

@@ -6,6 +6,7 @@
 rule Cryptominer_Binary
 {
     meta:
+        needs_strings = true
         description = "ELF binary with cryptocurrency miner strings (XMRig, stratum pool protocol)"
         source = "XMRig source and public cryptojacking reports (Trend Micro, Aqua 2020-2023): stratum protocol strings and RandomX/CryptoNight algorithm names inside miner binaries"
         severity = "high"

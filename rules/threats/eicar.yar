@@ -6,6 +6,7 @@
 rule EICAR_Test_File
 {
     meta:
+        needs_strings = true
         description = "EICAR standard anti-malware test file"
         source = "EICAR test file specification, eicar.org"
         severity = "medium"

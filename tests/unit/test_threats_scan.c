@@ -171,6 +171,64 @@ static void test_scopes(const char *dir)
 	awp_threat_db_free(db);
 }
 
+/* The literal prefilter (threats/prefilter.c): rules that declare
+ * needs_strings are skipped on files without any of their strings, with
+ * every literal form encoded right (nocase, wide, hex); a rule without the
+ * declaration, or with a regex string, keeps YARA on every file. */
+static void test_prefilter(const char *dir)
+{
+	char rdir[600], sdir[600];
+	snprintf(rdir, sizeof rdir, "%s/pf-rules", dir);
+	snprintf(sdir, sizeof sdir, "%s/pf", dir);
+	int rc = test_sh(
+		"set -e; mkdir -p %s %s/opt\n"
+		"cd %s\n"
+		"printf 'rule P_Nocase { meta: needs_strings = true strings: $a = \"MiXeD-Marker\" nocase condition: $a }\\n' > a.yar\n"
+		"printf 'rule P_Wide { meta: needs_strings = true strings: $a = \"wide-marker\" wide condition: $a }\\n' > b.yar\n"
+		"printf 'rule P_Hex { meta: needs_strings = true strings: $a = { 41 42 43 00 44 45 46 } condition: $a }\\n' > c.yar\n"
+		"printf 'rule P_NoStrings { condition: filesize == 17 }\\n' > d.yar\n"
+		"cd %s\n"
+		"printf 'xx mixed-MARKER yy\\n' > opt/nocase.txt\n"
+		"printf 'w\\000i\\000d\\000e\\000-\\000m\\000a\\000r\\000k\\000e\\000r\\000' > opt/wide.bin\n"
+		"printf 'zzABC\\000DEFzz' > opt/hex.bin\n"
+		"printf 'nothing to see...' > opt/seventeen.txt\n"
+		"printf 'plain text without any marker\\n' > opt/clean.txt\n",
+		rdir, sdir, rdir, sdir);
+	CHECK_EQ_INT(rc, 0);
+	const char *rp[] = {rdir};
+	awp_threat_db_options o = AWP_THREAT_DB_OPTIONS_INIT;
+	o.no_default_rules = 1;
+	o.no_default_lists = 1;
+	o.rule_paths = rp;
+	o.rule_path_count = 1;
+	o.cache_dir = "";
+	for (int with_nostrings = 1; with_nostrings >= 0; with_nostrings--) {
+		if (!with_nostrings) /* now every rule declares needs_strings: the set is prefiltered */
+			CHECK(test_sh("rm %s/d.yar", rdir) == 0);
+		awp_threat_db *db = NULL;
+		CHECK_OK(awp_threat_db_load(&db, &o));
+		if (!db)
+			return;
+		awp_fs *fs = NULL;
+		CHECK_OK(awp_fs_open_dir(&fs, sdir));
+		awp_threat_scan_options so = AWP_THREAT_SCAN_OPTIONS_INIT;
+		so.vulndb_path = "";
+		awp_threat_report *r = NULL;
+		CHECK_OK(awp_threats_scan(&r, fs, db, &so));
+		EXPECT(r, "P_Nocase", "/opt/nocase.txt", "malware");
+		EXPECT(r, "P_Wide", "/opt/wide.bin", "malware");
+		EXPECT(r, "P_Hex", "/opt/hex.bin", "malware");
+		if (with_nostrings)
+			EXPECT(r, "P_NoStrings", "/opt/seventeen.txt", "malware");
+		CHECK_EQ_INT(awp_threat_count(r), 3 + with_nostrings);
+		if (awp_threat_count(r) != (size_t)(3 + with_nostrings))
+			dump(r);
+		awp_threat_report_free(r);
+		awp_fs_free(fs);
+		awp_threat_db_free(db);
+	}
+}
+
 static void test_apt(const char *dir)
 {
 	char tree[600], rules[600];
@@ -338,6 +396,7 @@ void test_main(void)
 	awp_fs_free(fs);
 	awp_threat_db_free(tdb);
 	test_scopes(dir);
+	test_prefilter(dir);
 	test_apt(dir);
 	test_rmtree(dir);
 	free(dir);

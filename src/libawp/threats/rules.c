@@ -21,6 +21,7 @@
  * systemd can say where they apply.
  */
 #include "threats/threats_int.h"
+#include "threats/prefilter.h"
 
 #include "util/cache.h"
 #include "util/error.h"
@@ -50,6 +51,7 @@ struct awp_rules {
 	size_t nbuckets;
 	int set_of[NCOMBO][MAX_BUCKETS]; /* index into sets, -1: no rule applies */
 	YR_RULES *sets[MAX_SETS];
+	awp_prefilter *pre[MAX_SETS]; /* literal prefilter of each set, or NULL (prefilter.h) */
 	size_t nsets;
 	int scoped;                   /* 0: one set (sets[0] == rules) for every file */
 };
@@ -58,6 +60,7 @@ struct awp_rules_scanner {
 	awp_rules *r;
 	unsigned timeout;
 	YR_SCANNER *scanners[MAX_SETS]; /* created on first use */
+	hs_scratch_t *scratch;          /* for every prefilter */
 };
 
 typedef struct source {
@@ -645,6 +648,8 @@ int awp_rules_load(awp_rules **out, const awp_threat_db_options *opts, awp_lists
 		stats->rule_files = stats->rule_files > bad ? stats->rule_files - bad : 0;
 	}
 	stats->rules = r->count;
+	for (size_t k = 0; err >= 0 && k < r->nsets; k++)
+		err = awp_prefilter_build(&r->pre[k], r->sets[k]);
 done:
 	sources_free(&s);
 	awp_strbuf_free(&log);
@@ -659,9 +664,11 @@ void awp_rules_free(awp_rules *r)
 {
 	if (!r)
 		return;
-	for (size_t k = 0; k < r->nsets; k++)
+	for (size_t k = 0; k < r->nsets; k++) {
+		awp_prefilter_free(r->pre[k]);
 		if (r->sets[k] && r->sets[k] != r->rules)
 			yr_rules_destroy(r->sets[k]);
+	}
 	if (r->rules)
 		yr_rules_destroy(r->rules);
 	free(r);
@@ -681,6 +688,13 @@ int awp_rules_scanner_new(awp_rules_scanner **out, awp_rules *r, unsigned timeou
 		return AWP_ENOMEM;
 	s->r = r;
 	s->timeout = timeout;
+	for (size_t k = 0; k < r->nsets; k++) {
+		int err;
+		if (r->pre[k] && (err = awp_prefilter_scratch(r->pre[k], &s->scratch)) < 0) {
+			awp_rules_scanner_free(s);
+			return err;
+		}
+	}
 	*out = s;
 	return 0;
 }
@@ -692,6 +706,7 @@ void awp_rules_scanner_free(awp_rules_scanner *s)
 	for (size_t k = 0; k < MAX_SETS; k++)
 		if (s->scanners[k])
 			yr_scanner_destroy(s->scanners[k]);
+	hs_free_scratch(s->scratch);
 	free(s);
 }
 
@@ -751,6 +766,8 @@ int awp_rules_scan(awp_rules_scanner *s, int set, const char *path, const uint8_
 	yscan_ctx c = {cb, payload, 0};
 	if (set < 0 || (size_t)set >= s->r->nsets)
 		return 0; /* no rule can match this file */
+	if (s->r->pre[set] && !awp_prefilter_hit(s->r->pre[set], s->scratch, buf, len))
+		return 0; /* none of the set's strings occurs: no rule can match */
 	YR_SCANNER *sc = s->scanners[set];
 	if (!sc) {
 		if (yr_scanner_create(s->r->sets[set], &sc) != ERROR_SUCCESS)
