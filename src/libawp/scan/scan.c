@@ -284,16 +284,19 @@ AWP_EXTERN int awp_scan_run(awp_scan_result **out, const char *target_path, cons
 	}
 	const char *root_name = root_tv && root_tv->volume ? root_tv->name : "";
 
-	int threads = opts->threads;
+	int threads = opts->threads, content_threads = threads;
 	if (threads <= 0) {
-		/* The content thread overlaps reading with scanning; it only helps
+		/* A filesystem scanner (threats) beside the walk pays whenever
+		 * there is a second core: it is the larger half of the work. The
+		 * content thread only overlaps reading with scanning; it helps
 		 * when a core is idle (docs/benchmarks.md, "Scan"): on a busy
 		 * machine the hand-off costs more than it saves. */
 		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 		double load = 0;
 		if (getloadavg(&load, 1) != 1)
 			load = 0;
-		threads = (nvis > 0 || nfsj > 0) && ncpu > 1 && load < (double)ncpu - 0.5 ? 2 : 1;
+		threads = (nvis > 0 || nfsj > 0) && ncpu > 1 ? 2 : 1;
+		content_threads = threads > 1 && load < (double)ncpu - 0.5 ? 2 : 1;
 	}
 	/* Filesystem scanners: on a thread of their own (with their own handle)
 	 * when there is a second core, else after the walk with the inventory.
@@ -317,7 +320,7 @@ AWP_EXTERN int awp_scan_run(awp_scan_result **out, const char *target_path, cons
 			}
 		}
 	}
-	if ((err = awp_pipeline_new(&pipe, r, vis, nvis, fs_concurrent ? 1 : threads, why)) < 0)
+	if ((err = awp_pipeline_new(&pipe, r, vis, nvis, fs_concurrent ? 1 : content_threads, why)) < 0)
 		goto fail;
 	for (size_t i = 0; i < nvis; i++)
 		if (why[i])
