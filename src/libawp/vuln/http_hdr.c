@@ -159,20 +159,6 @@ long awp_http_retry_after_ms(const char *value, int64_t now)
 	return (long)(secs * 1000);
 }
 
-uint32_t awp_crc32c(uint32_t crc, const void *buf, size_t len)
-{
-	/* Reflected Castagnoli polynomial; bitwise is fast enough next to the
-	 * network, and keeps no table (no mutable global, no init order). */
-	const unsigned char *p = buf;
-	crc = ~crc;
-	while (len--) {
-		crc ^= *p++;
-		for (int k = 0; k < 8; k++)
-			crc = (crc >> 1) ^ (0x82F63B78u & (0u - (crc & 1u)));
-	}
-	return ~crc;
-}
-
 unsigned awp_backoff_ms(unsigned base_ms, unsigned attempt, uint32_t rnd)
 {
 	uint64_t d = base_ms;

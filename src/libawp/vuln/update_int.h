@@ -6,6 +6,8 @@
 #ifndef AWP_VULN_UPDATE_INT_H
 #define AWP_VULN_UPDATE_INT_H
 
+#include "util/crc32c.h" /* CRC-32C as x-goog-hash reports it: awp_crc32c(0, ...) */
+
 #include <awp/vulndb.h>
 
 #include <stdint.h>
@@ -58,8 +60,6 @@ int awp_http_goog_hash(const char *value, unsigned char md5[16], int *have_md5, 
  */
 long awp_http_retry_after_ms(const char *value, int64_t now);
 
-/** CRC-32C (Castagnoli), as x-goog-hash reports it; start with crc = 0. */
-uint32_t awp_crc32c(uint32_t crc, const void *buf, size_t len);
 
 /** Backoff before attempt `attempt` (2, 3, ...): base * 2^(attempt-2),
  *  capped, with "equal jitter" (half fixed, half random from `rnd`). */
