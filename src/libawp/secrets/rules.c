@@ -424,6 +424,11 @@ static int parse_config(struct loader *L, const cJSON *root, int *builtin)
 /* Compile: PCRE2 per rule, then one Hyperscan database. */
 static int compile(struct loader *L)
 {
+	{
+		int lerr = awp_hs_load(); /* Hyperscan is loaded on first use (util/hs_dl.h) */
+		if (lerr < 0)
+			return awp_error_prefix(lerr, "secret rules: ");
+	}
 	awp_secrets_rules *r = L->r;
 	int err = 0;
 	if (r->n == 0)

@@ -13,7 +13,7 @@
 #include <awp/secrets.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
-#include <hs/hs.h>
+#include "util/hs_dl.h"
 #include <pcre2.h>
 
 #include "util/arena.h"

@@ -8,7 +8,7 @@
 #include "util/error.h"
 #include "util/mem.h"
 
-#include <yara.h>
+#include "util/yara_dl.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +38,9 @@ AWP_EXTERN int awp_threat_db_load(awp_threat_db **out, const awp_threat_db_optio
 	if (!opts)
 		opts = &defaults;
 	*out = NULL;
+	int lerr = awp_yara_load();
+	if (lerr < 0)
+		return awp_error_prefix(lerr, "threat rules: ");
 	if (yr_initialize() != ERROR_SUCCESS)
 		return awp_error_set(AWP_ERROR, "yara: cannot initialise libyara");
 	awp_threat_db *db = awp_calloc(1, sizeof(*db));

@@ -13,8 +13,8 @@
 #ifndef AWP_THREATS_PREFILTER_H
 #define AWP_THREATS_PREFILTER_H
 
-#include <hs/hs.h>
-#include <yara.h>
+#include "util/hs_dl.h"
+#include "util/yara_dl.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -28,7 +28,7 @@
 #include "util/mem.h"
 #include "util/sha256.h"
 
-#include <yara.h>
+#include "util/yara_dl.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -1,0 +1,17 @@
+/*
+ * util/dl.h - load a shared library and a list of its functions at run
+ * time (dlopen), for the libraries only some commands need: every library
+ * linked at build time costs every awp process its loading and relocation
+ * at start-up (util/curl_dl.h, util/yara_dl.h, util/hs_dl.h).
+ */
+#ifndef AWP_UTIL_DL_H
+#define AWP_UTIL_DL_H
+
+#include <stddef.h>
+
+/** dlopen `soname` and resolve names[0..n) into slots[0..n) (each a
+ *  function pointer's storage, written with memcpy). 0, or -1 with a
+ *  message in err naming the library and what is missing. */
+int awp_dl_load(const char *soname, const char *const *names, void *const *slots, size_t n, char *err, size_t errcap);
+
+#endif
