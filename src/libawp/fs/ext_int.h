@@ -35,6 +35,8 @@
  * come from libext2fs one block at a time and repeat a lot (an inode table
  * block holds 16 inodes): a small direct-mapped cache saves most of them. */
 #define AWP_EXT_IO_CACHE_SLOTS 256
+/* Blocks read at once when misses run sequentially (inode tables). */
+#define AWP_EXT_IO_READAHEAD 8
 
 struct ext_io {
 	awp_source *src;
@@ -43,6 +45,8 @@ struct ext_io {
 	unsigned char *cache;         /* SLOTS x cache_bs bytes, allocated on first use */
 	uint32_t cache_bs;            /* block size the cache was filled with */
 	uint64_t cache_tag[AWP_EXT_IO_CACHE_SLOTS]; /* block number + 1; 0 = empty */
+	uint64_t last_miss;           /* block a sequential run of misses reads next; 0 = none */
+	unsigned char *ra_buf;        /* AWP_EXT_IO_READAHEAD blocks, allocated on first use */
 };
 
 /* Release the io cache (called when the filesystem closes). */

@@ -96,11 +96,41 @@ static errcode_t io_read64(io_channel ch, unsigned long long block, int count, v
 			return 0;
 		}
 	}
-	int err = awp_source_read(io->src, data, (size_t)size, off);
-	if (err >= 0 && cacheable && io->cache) {
-		memcpy(io->cache + slot * io->cache_bs, data, (size_t)size);
-		io->cache_tag[slot] = block + 1;
+	/* A miss on the block after the previous miss's last one, or after a
+	 * block still in the cache, is a sequential run (an inode table walked
+	 * in inode order): read the next blocks with it, one call instead of
+	 * one per block. Scattered misses (directory blocks) stay single. */
+	uint64_t ra = 1;
+	if (cacheable && io->cache && block > 0 &&
+	    (block == io->last_miss || io->cache_tag[(block - 1) % AWP_EXT_IO_CACHE_SLOTS] == block)) {
+		uint64_t total = awp_source_size(io->src) / io->cache_bs;
+		ra = AWP_EXT_IO_READAHEAD;
+		if (block >= total)
+			ra = 1;
+		else if (total - block < ra)
+			ra = total - block;
 	}
+	int err;
+	if (ra > 1 && (io->ra_buf || (io->ra_buf = malloc((size_t)AWP_EXT_IO_READAHEAD * io->cache_bs)))) {
+		err = awp_source_read(io->src, io->ra_buf, (size_t)(ra * io->cache_bs), off);
+		if (err >= 0) {
+			for (uint64_t i = 0; i < ra; i++) {
+				size_t sl = (size_t)((block + i) % AWP_EXT_IO_CACHE_SLOTS);
+				memcpy(io->cache + sl * io->cache_bs, io->ra_buf + i * io->cache_bs, io->cache_bs);
+				io->cache_tag[sl] = block + i + 1;
+			}
+			memcpy(data, io->ra_buf, (size_t)size);
+		}
+	} else {
+		ra = 1;
+		err = awp_source_read(io->src, data, (size_t)size, off);
+		if (err >= 0 && cacheable && io->cache) {
+			memcpy(io->cache + slot * io->cache_bs, data, (size_t)size);
+			io->cache_tag[slot] = block + 1;
+		}
+	}
+	if (cacheable)
+		io->last_miss = block + ra; /* the block a sequential run misses next */
 	if (err < 0) {
 		io->err = err;
 		snprintf(io->msg, sizeof io->msg, "%s", awp_error_last());
@@ -112,7 +142,9 @@ static errcode_t io_read64(io_channel ch, unsigned long long block, int count, v
 void awp_ext_io_release(struct ext_io *io)
 {
 	free(io->cache);
+	free(io->ra_buf);
 	io->cache = NULL;
+	io->ra_buf = NULL;
 }
 
 static errcode_t io_read(io_channel ch, unsigned long block, int count, void *data)
