@@ -10,6 +10,7 @@
  * per-block latency. Skips (77) when moto is not installed.
  */
 #include "harness.h"
+#include "moto.h"
 #include "fscompare.h"
 
 #include "cloud/aws/aws_int.h"
@@ -24,64 +25,20 @@
 #include <time.h>
 #include <unistd.h>
 
-static char endpoint[64];
-static char script[512];
-static pid_t server_pid;
+static test_moto moto;
 
-static void start_server(const char *dir)
-{
-	const char *srcdir = test_env("AWP_SOURCE_DIR");
-	if (!srcdir)
-		test_skip("AWP_SOURCE_DIR not set");
-	if (test_sh("python3 -c 'import moto, boto3' 2>/dev/null") != 0)
-		test_skip("python moto/boto3 not installed");
-	snprintf(script, sizeof script, "%s/tests/integration/aws_moto.py", srcdir);
-	char portfile[512], log[512];
-	snprintf(portfile, sizeof portfile, "%s/port", dir);
-	snprintf(log, sizeof log, "%s/server.log", dir);
-	server_pid = fork();
-	if (server_pid == 0) {
-		if (!freopen(log, "w", stderr) || !freopen("/dev/null", "w", stdout))
-			_exit(127);
-		execlp("python3", "python3", script, "serve", "--port-file", portfile, "--verify-sigv4", (char *)NULL);
-		_exit(127);
-	}
-	for (int i = 0; i < 200; i++) {
-		FILE *f = fopen(portfile, "r");
-		int port = 0;
-		if (f) {
-			if (fscanf(f, "%d", &port) != 1)
-				port = 0;
-			fclose(f);
-		}
-		if (port) {
-			snprintf(endpoint, sizeof endpoint, "http://127.0.0.1:%d", port);
-			return;
-		}
-		usleep(50000);
-	}
-	test_skip("moto server did not start (see %s)", log);
-}
-
-static void stop_server(void)
-{
-	if (server_pid > 0) {
-		kill(server_pid, SIGTERM);
-		waitpid(server_pid, NULL, 0);
-	}
-}
 
 static int py(const char *code)
 {
 	return test_sh("AWP_EP=%s python3 - <<'EOF'\nimport boto3, os\n"
 		       "ec2 = boto3.client('ec2', endpoint_url=os.environ['AWP_EP'], region_name='us-east-1',"
 		       " aws_access_key_id='AKIDTESTAWP', aws_secret_access_key='awp/secret+TEST/key')\n%s\nEOF",
-		       endpoint, code);
+		       moto.endpoint, code);
 }
 
 static int ctl(const char *json)
 {
-	return test_sh("python3 %s control --endpoint %s '%s'", script, endpoint, json);
+	return test_sh("python3 %s control --endpoint %s '%s'", moto.script, moto.endpoint, json);
 }
 
 static size_t count_with_tag(const awp_aws_list *l, const char *key)
@@ -260,7 +217,7 @@ static void test_ebs(awp_aws_client *c, const char *dir)
 	}
 	char snapfile[512], snap[64] = "";
 	snprintf(snapfile, sizeof snapfile, "%s/snap", dir);
-	CHECK(test_sh("python3 %s upload --endpoint %s %s > %s 2>/dev/null", script, endpoint, img, snapfile) == 0);
+	CHECK(test_sh("python3 %s upload --endpoint %s %s > %s 2>/dev/null", moto.script, moto.endpoint, img, snapfile) == 0);
 	FILE *f = fopen(snapfile, "r");
 	if (f) {
 		if (!fgets(snap, sizeof snap, f))
@@ -329,7 +286,7 @@ static void test_ebs(awp_aws_client *c, const char *dir)
 	char dense[512];
 	snprintf(dense, sizeof dense, "%s/dense.raw", dir);
 	CHECK(test_sh("head -c 32M /dev/urandom > %s && python3 %s upload --endpoint %s %s > %s 2>/dev/null", dense,
-		      script, endpoint, dense, snapfile) == 0);
+		      moto.script, moto.endpoint, dense, snapfile) == 0);
 	f = fopen(snapfile, "r");
 	if (f) {
 		if (!fgets(snap, sizeof snap, f))
@@ -370,8 +327,8 @@ void test_main(void)
 {
 	char *dir = test_tmpdir();
 	CHECK(dir != NULL);
-	start_server(dir);
-	setenv("AWS_ENDPOINT_URL", endpoint, 1);
+	test_moto_start(&moto, dir, "--verify-sigv4");
+	setenv("AWS_ENDPOINT_URL", moto.endpoint, 1);
 	setenv("AWS_ACCESS_KEY_ID", "AKIDTESTAWP", 1);
 	setenv("AWS_SECRET_ACCESS_KEY", "awp/secret+TEST/key", 1);
 	setenv("AWS_REGION", "us-east-1", 1);
@@ -390,6 +347,6 @@ void test_main(void)
 	}
 	awp_aws_client_free(c);
 	CHECK(test_sh("! grep -q SignatureDoesNotMatch %s/server.log", dir) == 0);
-	stop_server();
+	test_moto_stop(&moto);
 	free(dir);
 }

@@ -10,6 +10,7 @@
  * Skips (77) when moto is not installed.
  */
 #include "harness.h"
+#include "moto.h"
 #include "fscompare.h"
 
 #include "cloud/cloud_int.h"
@@ -23,44 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static char endpoint[64];
-static char script[512];
-static pid_t server_pid;
-
-static void start_server(const char *dir)
-{
-	const char *srcdir = test_env("AWP_SOURCE_DIR");
-	if (!srcdir)
-		test_skip("AWP_SOURCE_DIR not set");
-	if (test_sh("python3 -c 'import moto, boto3' 2>/dev/null") != 0)
-		test_skip("python moto/boto3 not installed");
-	snprintf(script, sizeof script, "%s/tests/integration/aws_moto.py", srcdir);
-	char portfile[512], log[512];
-	snprintf(portfile, sizeof portfile, "%s/port", dir);
-	snprintf(log, sizeof log, "%s/server.log", dir);
-	server_pid = fork();
-	if (server_pid == 0) {
-		if (!freopen(log, "w", stderr) || !freopen("/dev/null", "w", stdout))
-			_exit(127);
-		execlp("python3", "python3", script, "serve", "--port-file", portfile, (char *)NULL);
-		_exit(127);
-	}
-	for (int i = 0; i < 200; i++) {
-		FILE *f = fopen(portfile, "r");
-		int port = 0;
-		if (f) {
-			if (fscanf(f, "%d", &port) != 1)
-				port = 0;
-			fclose(f);
-		}
-		if (port) {
-			snprintf(endpoint, sizeof endpoint, "http://127.0.0.1:%d", port);
-			return;
-		}
-		usleep(50000);
-	}
-	test_skip("moto server did not start (see %s)", log);
-}
+static test_moto moto;
 
 /* Run python with boto3's ec2 client as `ec2`; first line of stdout into out. */
 static int py(char *out, size_t len, const char *dir, const char *code)
@@ -70,7 +34,7 @@ static int py(char *out, size_t len, const char *dir, const char *code)
 	int rc = test_sh("AWP_EP=%s python3 - > %s <<'EOF'\nimport boto3, os, json\n"
 			 "ec2 = boto3.client('ec2', endpoint_url=os.environ['AWP_EP'], region_name='us-east-1',"
 			 " aws_access_key_id='AKIDTESTAWP', aws_secret_access_key='awp/secret+TEST/key')\n%s\nEOF",
-			 endpoint, file, code);
+			 moto.endpoint, file, code);
 	if (out) {
 		out[0] = '\0';
 		FILE *f = fopen(file, "r");
@@ -171,8 +135,8 @@ void test_main(void)
 	if (!img)
 		test_skip("fixture images absent");
 	char *dir = test_tmpdir();
-	start_server(dir);
-	setenv("AWS_ENDPOINT_URL", endpoint, 1);
+	test_moto_start(&moto, dir, NULL);
+	setenv("AWS_ENDPOINT_URL", moto.endpoint, 1);
 	setenv("AWS_ACCESS_KEY_ID", "AKIDTESTAWP", 1);
 	setenv("AWS_SECRET_ACCESS_KEY", "awp/secret+TEST/key", 1);
 	setenv("AWS_REGION", "us-east-1", 1);
@@ -183,7 +147,7 @@ void test_main(void)
 	unsetenv("AWS_SESSION_TOKEN");
 
 	char snap[64] = "", inst[256] = "";
-	CHECK(test_sh("python3 %s upload --endpoint %s %s > %s/snap 2>/dev/null", script, endpoint, img, dir) == 0);
+	CHECK(test_sh("python3 %s upload --endpoint %s %s > %s/snap 2>/dev/null", moto.script, moto.endpoint, img, dir) == 0);
 	char path[600];
 	snprintf(path, sizeof path, "%s/snap", dir);
 	FILE *f = fopen(path, "r");
@@ -201,7 +165,7 @@ void test_main(void)
 	if (!sp || strncmp(snap, "snap-", 5) != 0)
 		goto done;
 	*sp = '\0';
-	CHECK(test_sh("python3 %s control --endpoint %s '{\"volume_data\": {\"%s\": \"%s\"}}'", script, endpoint, sp + 1,
+	CHECK(test_sh("python3 %s control --endpoint %s '{\"volume_data\": {\"%s\": \"%s\"}}'", moto.script, moto.endpoint, sp + 1,
 		      snap) == 0);
 
 	awp_aws_client *c = NULL;
@@ -275,7 +239,7 @@ void test_main(void)
 	CHECK_EQ_INT(awp_snapshots_left(dir), 0);
 
 	/* 2. the instance time limit */
-	CHECK(test_sh("python3 %s control --endpoint %s '{\"latency_ms\": 1500}'", script, endpoint) == 0);
+	CHECK(test_sh("python3 %s control --endpoint %s '{\"latency_ms\": 1500}'", moto.script, moto.endpoint) == 0);
 	o.instance_timeout_s = 1;
 	s = NULL;
 	CHECK_OK(awp_aws_scan_new(&s, c, NULL, &o));
@@ -289,7 +253,7 @@ void test_main(void)
 	}
 	awp_aws_scan_free(s);
 	CHECK_EQ_INT(awp_snapshots_left(dir), 0);
-	CHECK(test_sh("python3 %s control --endpoint %s '{}'", script, endpoint) == 0);
+	CHECK(test_sh("python3 %s control --endpoint %s '{}'", moto.script, moto.endpoint) == 0);
 
 	/* 3. canceled while reading */
 	o.instance_timeout_s = 0;
@@ -314,10 +278,7 @@ void test_main(void)
 	CHECK_EQ_INT(awp_aws_scan_new(&s, c, NULL, &o), AWP_EINVAL);
 	awp_aws_client_free(c);
 done:
-	if (server_pid > 0) {
-		kill(server_pid, SIGTERM);
-		waitpid(server_pid, NULL, 0);
-	}
+	test_moto_stop(&moto);
 	test_rmtree(dir);
 	free(dir);
 }
