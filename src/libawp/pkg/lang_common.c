@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -169,4 +170,17 @@ void *lang_state(awp_inventory *inv, enum awp_analyzer_index idx, size_t size)
 	if (!inv->analyzer_state[idx])
 		inv->analyzer_state[idx] = awp_calloc(1, size);
 	return inv->analyzer_state[idx];
+}
+
+int lang_copy_trimmed(char *out, size_t cap, const char *s, size_t n)
+{
+	while (n && (*s == ' ' || *s == '\t'))
+		s++, n--;
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return 1;
 }

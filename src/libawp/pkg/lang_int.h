@@ -53,6 +53,9 @@
 /* --- helpers (lang_common.c) --- */
 
 /** 1 when s ends with suffix. */
+/* A header or property value: s[0..n) without its leading blanks and
+ * trailing white space, truncated to cap - 1 bytes, into out; returns 1. */
+int lang_copy_trimmed(char *out, size_t cap, const char *s, size_t n);
 int lang_suffix(const char *s, const char *suffix);
 /** 1 when s ends with suffix, ASCII case-insensitively. */
 int lang_isuffix(const char *s, const char *suffix);

@@ -73,17 +73,7 @@ static int prop_get(const char *buf, size_t len, const char *key, char *out, siz
 			while (v < e && (buf[v] == ' ' || buf[v] == '\t'))
 				v++;
 			if (v < e && (buf[v] == '=' || buf[v] == ':')) {
-				v++;
-				while (v < e && (buf[v] == ' ' || buf[v] == '\t'))
-					v++;
-				size_t n = e - v;
-				while (n && isspace((unsigned char)buf[v + n - 1]))
-					n--;
-				if (n >= cap)
-					n = cap - 1;
-				memcpy(out, buf + v, n);
-				out[n] = '\0';
-				return 1;
+				return lang_copy_trimmed(out, cap, buf + v + 1, e - v - 1);
 			}
 		}
 		i = e + 1;

@@ -48,17 +48,7 @@ static int header(const char *buf, size_t len, const char *key, char *out, size_
 			return 0; /* end of headers */
 		const char *line = buf + i;
 		if (ll > klen && line[klen] == ':' && strncasecmp(line, key, klen) == 0) {
-			size_t v = klen + 1;
-			while (v < ll && (line[v] == ' ' || line[v] == '\t'))
-				v++;
-			size_t n = ll - v;
-			while (n && isspace((unsigned char)line[v + n - 1]))
-				n--;
-			if (n >= cap)
-				n = cap - 1;
-			memcpy(out, line + v, n);
-			out[n] = '\0';
-			return 1;
+			return lang_copy_trimmed(out, cap, line + klen + 1, ll - klen - 1);
 		}
 		i = e + 1;
 	}
