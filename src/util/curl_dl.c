@@ -3,11 +3,10 @@
  */
 #include "util/curl_dl.h"
 
+#include "util/dl.h"
 #include "util/error.h"
 
-#include <dlfcn.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <string.h>
 
 awp_curl_api awp_curl_fn;
@@ -15,47 +14,26 @@ awp_curl_api awp_curl_fn;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static char load_error[512];
 
-/* dlsym returns void *; a function pointer is assigned through memcpy, the
- * way POSIX sanctions for function pointers. */
-#define SYM(field, name)                                                                                               \
-	do {                                                                                                           \
-		void *s_ = dlsym(h, name);                                                                             \
-		if (!s_) {                                                                                             \
-			snprintf(load_error, sizeof load_error, "libcurl.so.4 lacks %s", name);                        \
-			return;                                                                                        \
-		}                                                                                                      \
-		memcpy(&api.field, &s_, sizeof s_);                                                                     \
-	} while (0)
-
 static void load(void)
 {
-	void *h = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
-	if (!h) {
-		const char *e = dlerror();
-		snprintf(load_error, sizeof load_error, "cannot load libcurl (install libcurl4): %s", e ? e : "not found");
-		return;
-	}
+	static const char *const names[] = {
+		"curl_global_init", "curl_easy_init", "curl_easy_setopt", "curl_easy_getinfo", "curl_easy_perform",
+		"curl_easy_cleanup", "curl_easy_reset", "curl_easy_strerror", "curl_getdate", "curl_slist_append",
+		"curl_slist_free_all", "curl_multi_init", "curl_multi_setopt", "curl_multi_add_handle",
+		"curl_multi_remove_handle", "curl_multi_perform", "curl_multi_poll", "curl_multi_info_read",
+		"curl_multi_cleanup",
+	};
 	awp_curl_api api;
-	SYM(global_init, "curl_global_init");
-	SYM(easy_init, "curl_easy_init");
-	SYM(easy_setopt, "curl_easy_setopt");
-	SYM(easy_getinfo, "curl_easy_getinfo");
-	SYM(easy_perform, "curl_easy_perform");
-	SYM(easy_cleanup, "curl_easy_cleanup");
-	SYM(easy_reset, "curl_easy_reset");
-	SYM(easy_strerror, "curl_easy_strerror");
-	SYM(getdate, "curl_getdate");
-	SYM(slist_append, "curl_slist_append");
-	SYM(slist_free_all, "curl_slist_free_all");
-	SYM(multi_init, "curl_multi_init");
-	SYM(multi_setopt, "curl_multi_setopt");
-	SYM(multi_add_handle, "curl_multi_add_handle");
-	SYM(multi_remove_handle, "curl_multi_remove_handle");
-	SYM(multi_perform, "curl_multi_perform");
-	SYM(multi_poll, "curl_multi_poll");
-	SYM(multi_info_read, "curl_multi_info_read");
-	SYM(multi_cleanup, "curl_multi_cleanup");
-	awp_curl_fn = api; /* published whole, after every symbol resolved (the library stays loaded) */
+	void *const slots[] = {
+		&api.global_init, &api.easy_init, &api.easy_setopt, &api.easy_getinfo, &api.easy_perform,
+		&api.easy_cleanup, &api.easy_reset, &api.easy_strerror, &api.getdate, &api.slist_append,
+		&api.slist_free_all, &api.multi_init, &api.multi_setopt, &api.multi_add_handle,
+		&api.multi_remove_handle, &api.multi_perform, &api.multi_poll, &api.multi_info_read,
+		&api.multi_cleanup,
+	};
+	_Static_assert(sizeof names / sizeof names[0] == sizeof slots / sizeof slots[0], "a slot per name");
+	if (awp_dl_load("libcurl.so.4", names, slots, sizeof names / sizeof names[0], load_error, sizeof load_error) == 0)
+		awp_curl_fn = api; /* published whole, after every symbol resolved */
 }
 
 int awp_curl_load(void)
@@ -63,7 +41,7 @@ int awp_curl_load(void)
 	pthread_once(&once, load);
 	if (awp_curl_fn.easy_init)
 		return 0;
-	return awp_error_set(AWP_EUNSUPPORTED, "%s", load_error);
+	return awp_error_set(AWP_EUNSUPPORTED, "%s (install libcurl4)", load_error);
 }
 
 CURLcode awp_curl_global_init(long flags)
