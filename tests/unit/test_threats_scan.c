@@ -111,6 +111,35 @@ static int make_vulndb(const char *dir, char *db, size_t cap)
 	return awp_vulndb_import(db, inputs, 1, NULL, NULL, &st);
 }
 
+/* A database of only the rule files under `rdir` (no built-in rules or
+ * lists, no cache), and a scan of the host directory `root` with it. */
+static awp_threat_db *load_rule_dir(const char *rdir)
+{
+	const char *rp[] = {rdir};
+	awp_threat_db_options o = AWP_THREAT_DB_OPTIONS_INIT;
+	o.no_default_rules = 1;
+	o.no_default_lists = 1;
+	o.rule_paths = rp;
+	o.rule_path_count = 1;
+	o.cache_dir = "";
+	awp_threat_db *db = NULL;
+	CHECK_OK(awp_threat_db_load(&db, &o));
+	return db;
+}
+
+static awp_threat_report *scan_dir(const awp_threat_db *db, const char *root)
+{
+	awp_fs *fs = NULL;
+	awp_threat_report *r = NULL;
+	CHECK_OK(awp_fs_open_dir(&fs, root));
+	awp_threat_scan_options so = AWP_THREAT_SCAN_OPTIONS_INIT;
+	so.vulndb_path = "";
+	if (fs)
+		CHECK_OK(awp_threats_scan(&r, fs, db, &so));
+	awp_fs_free(fs);
+	return r;
+}
+
 /* Rule scopes: each rule file below marks every file it applies to. */
 static void test_scopes(const char *dir)
 {
@@ -132,25 +161,12 @@ static void test_scopes(const char *dir)
 		"(printf 'scope-marker'; head -c 200 /dev/zero) > opt/big.txt\n",
 		rdir, sdir, sdir, rdir, sdir);
 	CHECK_EQ_INT(rc, 0);
-	const char *rp[] = {rdir};
-	awp_threat_db_options o = AWP_THREAT_DB_OPTIONS_INIT;
-	o.no_default_rules = 1;
-	o.no_default_lists = 1;
-	o.rule_paths = rp;
-	o.rule_path_count = 1;
-	o.cache_dir = "";
-	awp_threat_db *db = NULL;
-	CHECK_OK(awp_threat_db_load(&db, &o));
+	awp_threat_db *db = load_rule_dir(rdir);
 	if (!db)
 		return;
 	CHECK_EQ_INT(awp_threat_db_warning_count(db), 1);
 	CHECK(awp_threat_db_warning(db, 0) && strstr(awp_threat_db_warning(db, 0), "unknown scope \"bogus\""));
-	awp_fs *fs = NULL;
-	CHECK_OK(awp_fs_open_dir(&fs, sdir));
-	awp_threat_scan_options so = AWP_THREAT_SCAN_OPTIONS_INIT;
-	so.vulndb_path = "";
-	awp_threat_report *r = NULL;
-	CHECK_OK(awp_threats_scan(&r, fs, db, &so));
+	awp_threat_report *r = scan_dir(db, sdir);
 	EXPECT(r, "S_Small", "/opt/a.txt", "malware");
 	EXPECT(r, "S_Bogus", "/opt/a.txt", "malware");
 	EXPECT(r, "S_Elf", "/opt/b.bin", "malware");
@@ -167,7 +183,6 @@ static void test_scopes(const char *dir)
 	if (awp_threat_count(r) != 12)
 		dump(r);
 	awp_threat_report_free(r);
-	awp_fs_free(fs);
 	awp_threat_db_free(db);
 }
 
@@ -195,26 +210,13 @@ static void test_prefilter(const char *dir)
 		"printf 'plain text without any marker\\n' > opt/clean.txt\n",
 		rdir, sdir, rdir, sdir);
 	CHECK_EQ_INT(rc, 0);
-	const char *rp[] = {rdir};
-	awp_threat_db_options o = AWP_THREAT_DB_OPTIONS_INIT;
-	o.no_default_rules = 1;
-	o.no_default_lists = 1;
-	o.rule_paths = rp;
-	o.rule_path_count = 1;
-	o.cache_dir = "";
 	for (int with_nostrings = 1; with_nostrings >= 0; with_nostrings--) {
 		if (!with_nostrings) /* now every rule declares needs_strings: the set is prefiltered */
 			CHECK(test_sh("rm %s/d.yar", rdir) == 0);
-		awp_threat_db *db = NULL;
-		CHECK_OK(awp_threat_db_load(&db, &o));
+		awp_threat_db *db = load_rule_dir(rdir);
 		if (!db)
 			return;
-		awp_fs *fs = NULL;
-		CHECK_OK(awp_fs_open_dir(&fs, sdir));
-		awp_threat_scan_options so = AWP_THREAT_SCAN_OPTIONS_INIT;
-		so.vulndb_path = "";
-		awp_threat_report *r = NULL;
-		CHECK_OK(awp_threats_scan(&r, fs, db, &so));
+		awp_threat_report *r = scan_dir(db, sdir);
 		EXPECT(r, "P_Nocase", "/opt/nocase.txt", "malware");
 		EXPECT(r, "P_Wide", "/opt/wide.bin", "malware");
 		EXPECT(r, "P_Hex", "/opt/hex.bin", "malware");
@@ -224,7 +226,6 @@ static void test_prefilter(const char *dir)
 		if (awp_threat_count(r) != (size_t)(3 + with_nostrings))
 			dump(r);
 		awp_threat_report_free(r);
-		awp_fs_free(fs);
 		awp_threat_db_free(db);
 	}
 }
