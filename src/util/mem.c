@@ -25,6 +25,21 @@ void *awp_calloc(size_t count, size_t size)
 	return p;
 }
 
+void *awp_calloc_written(size_t count, size_t size)
+{
+	unsigned char *p = awp_calloc(count, size);
+	if (!p)
+		return NULL;
+	/* calloc leaves fresh pages unmapped; reading one first maps the
+	 * shared zero page, and the first write then copies it and flushes the
+	 * TLB of every CPU running one of our threads (an interrupt per CPU,
+	 * costly in a VM). One write per page now maps each page once. */
+	size_t n = (count ? count : 1) * (size ? size : 1);
+	for (size_t i = 0; i < n; i += 4096)
+		((volatile unsigned char *)p)[i] = 0;
+	return p;
+}
+
 void *awp_realloc(void *p, size_t n)
 {
 	void *q = realloc(p, n ? n : 1);

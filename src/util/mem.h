@@ -12,6 +12,9 @@
 void *awp_malloc(size_t n);
 void *awp_calloc(size_t count, size_t size);
 void *awp_realloc(void *p, size_t n);
+/** awp_calloc whose pages are already written: for large tables that are
+ *  probed (read) before they are filled while another thread runs. */
+void *awp_calloc_written(size_t count, size_t size);
 /** realloc of count*size with overflow check. */
 void *awp_reallocarray(void *p, size_t count, size_t size);
 char *awp_strdup(const char *s);

@@ -6,10 +6,12 @@
 #define AWP_UTIL_STRMAP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct awp_strmap_slot {
 	const char *key;
 	size_t value;
+	uint64_t hash; /* kept: growing never hashes a key again, and most probes end on it */
 } awp_strmap_slot;
 
 typedef struct awp_strmap {
@@ -22,7 +24,10 @@ int awp_strmap_put(awp_strmap *m, const char *key, size_t value);
 /** 1 and *value when present, 0 when absent. */
 int awp_strmap_get(const awp_strmap *m, const char *key, size_t *value);
 void awp_strmap_free(awp_strmap *m);
-/** FNV-1a, for other hash tables keyed by strings. */
-size_t awp_strhash(const char *s);
+/** The map's string hash, for other hash tables keyed by strings: 8 bytes
+ *  a step, keyed per process (keys come from disks that attackers write,
+ *  and a fixed hash lets them pick paths that all collide). */
+uint64_t awp_strhash(const char *s);
+uint64_t awp_strhash_n(const char *s, size_t len);
 
 #endif
