@@ -76,6 +76,13 @@ static void check_image(const char *dir, const char *mkfs_args, int fat_bits, si
 	CHECK_EQ_STR(info->uuid, "1234-ABCD");
 	CHECK_EQ_INT(info->size_bytes, (uint64_t)size_kb * 1024);
 	CHECK(info->used_bytes > 3 * 1024 * 1024 && info->used_bytes < info->size_bytes);
+	/* exactly the allocated clusters fsck.fat counts, times the cluster size */
+	CHECK_EQ_INT(test_sh("cd %s && c=$(fsck.fat -n img | sed -n 's|.* \\([0-9]*\\)/[0-9]* clusters$|\\1|p') && "
+			     "b=$(" MTOOLS "minfo -i img | sed -n 's/^cluster size: \\([0-9]*\\) sectors$/\\1/p') && "
+			     "s=$(" MTOOLS "minfo -i img | sed -n 's/^sector size: \\([0-9]*\\) bytes$/\\1/p') && "
+			     "test $((c * b * s)) -eq %llu",
+			     dir, (unsigned long long)info->used_bytes),
+		     0);
 	CHECK(info->warning == NULL);
 
 	snprintf(path, sizeof path, "%s/tree", dir);
