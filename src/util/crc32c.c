@@ -10,7 +10,7 @@
 #define AWP_CRC32C_HW 1
 #include <nmmintrin.h>
 
-__attribute__((target("sse4.2"))) static uint32_t update_hw(uint32_t crc, const unsigned char *p, size_t len)
+__attribute__((target("sse4.2"))) static uint32_t update_hw1(uint32_t crc, const unsigned char *p, size_t len)
 {
 	while (len && ((uintptr_t)p & 7)) {
 		crc = _mm_crc32_u8(crc, *p++);
@@ -28,6 +28,65 @@ __attribute__((target("sse4.2"))) static uint32_t update_hw(uint32_t crc, const 
 	while (len--)
 		crc = _mm_crc32_u8(crc, *p++);
 	return crc;
+}
+
+/*
+ * The crc32 instruction takes 3 cycles but can start one per cycle, so one
+ * running register uses a third of it. Long buffers go through in rounds of
+ * three STRIPE-byte stripes updated side by side, the last two from 0, then
+ * joined: the register is linear, so crc(c, A.B.C) = shift2(crc(c, A)) ^
+ * shift1(crc(0, B)) ^ crc(0, C), where shiftN(x) = crc(x, N*STRIPE zero
+ * bytes), read from tables of the images of each byte of x.
+ */
+#define STRIPE 256
+static uint32_t shift_tab[2][4][256];
+static pthread_once_t shift_once = PTHREAD_ONCE_INIT;
+
+__attribute__((target("sse4.2"))) static void shift_init(void)
+{
+	static const unsigned char zeros[2 * STRIPE];
+	for (int t = 0; t < 2; t++) {
+		uint32_t bit[32];
+		for (int i = 0; i < 32; i++)
+			bit[i] = update_hw1(1u << i, zeros, (size_t)(t + 1) * STRIPE);
+		for (int k = 0; k < 4; k++)
+			for (uint32_t b = 0; b < 256; b++) {
+				uint32_t v = 0;
+				for (int i = 0; i < 8; i++)
+					if (b & (1u << i))
+						v ^= bit[8 * k + i];
+				shift_tab[t][k][b] = v;
+			}
+	}
+}
+
+static inline uint32_t shift(int t, uint32_t x)
+{
+	return shift_tab[t][0][x & 0xff] ^ shift_tab[t][1][(x >> 8) & 0xff] ^ shift_tab[t][2][(x >> 16) & 0xff] ^
+	       shift_tab[t][3][x >> 24];
+}
+
+__attribute__((target("sse4.2"))) static uint32_t update_hw(uint32_t crc, const unsigned char *p, size_t len)
+{
+	if (len >= 3 * STRIPE) {
+		pthread_once(&shift_once, shift_init);
+		while (len >= 3 * STRIPE) {
+			uint64_t a = crc, b = 0, c = 0;
+			for (size_t i = 0; i < STRIPE; i += 8) {
+				uint64_t va, vb, vc;
+				memcpy(&va, p + i, 8);
+				memcpy(&vb, p + STRIPE + i, 8);
+				memcpy(&vc, p + 2 * STRIPE + i, 8);
+				a = _mm_crc32_u64(a, va);
+				b = _mm_crc32_u64(b, vb);
+				c = _mm_crc32_u64(c, vc);
+			}
+			crc = shift(1, (uint32_t)a) ^ shift(0, (uint32_t)b) ^ (uint32_t)c;
+			p += 3 * STRIPE;
+			len -= 3 * STRIPE;
+		}
+	}
+	return update_hw1(crc, p, len);
 }
 #endif
 
