@@ -138,7 +138,7 @@ int main(int argc, char **argv)
 	printf("cat IMAGE:          %.3f s  %.0f MB/s\n", cat_s, cat_mbs);
 	printf("awp walk+read all:  %.3f s  %.0f MB/s\n", best_full, awp_mbs);
 	printf("ratio (awp / cat):  %.2f   (target >= 0.80)\n", awp_mbs / cat_mbs);
-	printf("awp metadata walk:  %.3f s   (target < 0.5 s)\n", best_meta);
+	printf("awp metadata walk:  %.4f s   (target < 0.5 s)\n", best_meta);
 	printf("peak memory (RSS):  %.1f MiB (target < 128 MiB)\n", (double)ru.ru_maxrss / 1024.0);
 	free(full.buf);
 	awp_target_free(tg);

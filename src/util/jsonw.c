@@ -30,11 +30,19 @@ static void put(awp_jsonw *w, const char *s)
 
 static void indent(awp_jsonw *w)
 {
-	if (!w->pretty)
+	if (!w->pretty || w->err)
 		return;
-	put(w, "\n");
-	for (int i = 0; i < w->depth; i++)
-		put(w, "  ");
+	/* a newline and two spaces per level, a line's worth per append */
+	static const char line[] = "\n                                                                ";
+	const size_t most = sizeof line - 2; /* spaces in `line` */
+	size_t n = 2 * (size_t)w->depth, k = n < most ? n : most;
+	int err = awp_strbuf_add(w->out, line, 1 + k);
+	for (n -= k; err == 0 && n; n -= k) {
+		k = n < most ? n : most;
+		err = awp_strbuf_add(w->out, line + 1, k);
+	}
+	if (err < 0)
+		w->err = AWP_ENOMEM;
 }
 
 /* Called before every value or key. */

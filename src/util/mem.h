@@ -28,7 +28,9 @@ char *awp_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 int awp_grow(void **arr, size_t *cap, size_t need, size_t size);
 
-/* Convenience wrapper: AWP_GROW(items, cap, count + 1) */
-#define AWP_GROW(arr, cap, need) awp_grow((void **)&(arr), &(cap), (need), sizeof(*(arr)))
+/* Convenience wrapper: AWP_GROW(items, cap, count + 1); the common case
+ * (room left) is decided inline, without a call. */
+#define AWP_GROW(arr, cap, need) \
+	((size_t)(need) <= (cap) ? 0 : awp_grow((void **)&(arr), &(cap), (need), sizeof(*(arr))))
 
 #endif

@@ -42,40 +42,55 @@ int awp_strbuf_putc(awp_strbuf *sb, char c)
 
 int awp_strbuf_printf(awp_strbuf *sb, const char *fmt, ...)
 {
+	/* formatted straight into the room left, formatted again only when it
+	 * did not fit */
 	va_list ap;
+	size_t room = sb->cap > sb->len ? sb->cap - sb->len : 0;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	int n = vsnprintf(room ? sb->ptr + sb->len : NULL, room, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return awp_error_set(AWP_ERROR, "bad format string");
-	int err = reserve(sb, (size_t)n);
-	if (err < 0)
-		return err;
-	va_start(ap, fmt);
-	vsnprintf(sb->ptr + sb->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	if ((size_t)n >= room) {
+		int err = reserve(sb, (size_t)n);
+		if (err < 0) {
+			if (sb->ptr)
+				sb->ptr[sb->len] = '\0';
+			return err;
+		}
+		va_start(ap, fmt);
+		vsnprintf(sb->ptr + sb->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	sb->len += (size_t)n;
 	return 0;
 }
 
 int awp_strbuf_json_escape(awp_strbuf *sb, const char *s)
 {
-	int err = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p && err == 0; p++) {
+	const unsigned char *p = (const unsigned char *)s;
+	for (;;) {
+		/* the run of bytes that stand for themselves, added at once */
+		const unsigned char *run = p;
+		while (*p >= 0x20 && *p != '"' && *p != '\\' && *p != 0x7f)
+			p++;
+		if (p > run && awp_strbuf_add(sb, run, (size_t)(p - run)) < 0)
+			return AWP_ENOMEM;
+		if (!*p)
+			return 0;
+		int err;
 		switch (*p) {
-		case '"': err = awp_strbuf_puts(sb, "\\\""); break;
-		case '\\': err = awp_strbuf_puts(sb, "\\\\"); break;
-		case '\n': err = awp_strbuf_puts(sb, "\\n"); break;
-		case '\r': err = awp_strbuf_puts(sb, "\\r"); break;
-		case '\t': err = awp_strbuf_puts(sb, "\\t"); break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				err = awp_strbuf_printf(sb, "\\u%04x", *p);
-			else
-				err = awp_strbuf_putc(sb, (char)*p);
+		case '"': err = awp_strbuf_add(sb, "\\\"", 2); break;
+		case '\\': err = awp_strbuf_add(sb, "\\\\", 2); break;
+		case '\n': err = awp_strbuf_add(sb, "\\n", 2); break;
+		case '\r': err = awp_strbuf_add(sb, "\\r", 2); break;
+		case '\t': err = awp_strbuf_add(sb, "\\t", 2); break;
+		default: err = awp_strbuf_printf(sb, "\\u%04x", *p);
 		}
+		if (err < 0)
+			return err;
+		p++;
 	}
-	return err;
 }
 
 void awp_strbuf_truncate(awp_strbuf *sb, size_t len)

@@ -30,13 +30,16 @@ struct walker {
 };
 
 struct entry {
-	char *name;
+	size_t name; /* offset in the list's names */
 	uint64_t ino;
 };
 
+/* A directory's entries; their names end to end in one buffer (one
+ * allocation per directory instead of one per name). */
 struct entry_list {
 	struct entry *items;
 	size_t count, cap;
+	awp_strbuf names;
 	int err;
 };
 
@@ -47,18 +50,21 @@ static int collect_cb(const awp_dirent *ent, void *payload)
 		return 0;
 	if (strchr(ent->name, '/'))
 		return 0; /* a name with '/' cannot be addressed; damaged directory */
-	if (AWP_GROW(l->items, l->cap, l->count + 1) < 0 ||
-	    !(l->items[l->count].name = awp_strdup(ent->name))) {
+	size_t at = l->names.len;
+	if (AWP_GROW(l->items, l->cap, l->count + 1) < 0 || awp_strbuf_add(&l->names, ent->name, strlen(ent->name) + 1) < 0) {
 		l->err = AWP_ENOMEM;
 		return -1;
 	}
+	l->items[l->count].name = at;
 	l->items[l->count++].ino = ent->ino;
 	return 0;
 }
 
+static _Thread_local const char *sort_names; /* qsort has no payload argument */
+
 static int by_name(const void *a, const void *b)
 {
-	return strcmp(((const struct entry *)a)->name, ((const struct entry *)b)->name);
+	return strcmp(sort_names + ((const struct entry *)a)->name, sort_names + ((const struct entry *)b)->name);
 }
 
 static void report(struct walker *w, const char *path, int code)
@@ -81,17 +87,19 @@ static int walk_dir(struct walker *w, uint64_t dir_ino, unsigned depth)
 		report(w, awp_strbuf_cstr(&w->path), err);
 		err = 0;
 	}
-	if (l.count > 1) /* qsort(NULL, 0) is undefined behaviour (empty directory) */
+	if (l.count > 1) { /* qsort(NULL, 0) is undefined behaviour (empty directory) */
+		sort_names = l.names.ptr;
 		qsort(l.items, l.count, sizeof(*l.items), by_name);
+	}
 	size_t base = w->path.len;
 	for (size_t i = 0; i < l.count && err >= 0; i++) {
 		awp_strbuf_truncate(&w->path, base);
 		if ((base == 1 ? 0 : awp_strbuf_putc(&w->path, '/')) < 0 ||
-		    awp_strbuf_puts(&w->path, l.items[i].name) < 0) {
+		    awp_strbuf_puts(&w->path, l.names.ptr + l.items[i].name) < 0) {
 			err = AWP_ENOMEM;
 			break;
 		}
-		awp_walk_entry e = {.path = w->path.ptr, .name = l.items[i].name, .depth = depth + 1};
+		awp_walk_entry e = {.path = w->path.ptr, .name = l.names.ptr + l.items[i].name, .depth = depth + 1};
 		int serr = awp_fs_stat(w->fs, l.items[i].ino, &e.st);
 		if (serr < 0) {
 			report(w, w->path.ptr, serr);
@@ -134,8 +142,7 @@ static int walk_dir(struct walker *w, uint64_t dir_ino, unsigned depth)
 	}
 	awp_strbuf_truncate(&w->path, base);
 done:
-	for (size_t i = 0; i < l.count; i++)
-		free(l.items[i].name);
+	awp_strbuf_free(&l.names);
 	free(l.items);
 	return err;
 }
