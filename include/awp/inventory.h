@@ -66,7 +66,7 @@ typedef struct awp_inventory_warning {
  */
 typedef int (*awp_inventory_entry_cb)(awp_fs *fs, const awp_walk_entry *e, const awp_inventory *inv, void *payload);
 
-#define AWP_INVENTORY_OPTIONS_VERSION 2
+#define AWP_INVENTORY_OPTIONS_VERSION 3
 typedef struct awp_inventory_options {
 	int version;
 	int os_packages;           /**< read dpkg/rpm/apk databases (default 1) */
@@ -74,8 +74,13 @@ typedef struct awp_inventory_options {
 	/* version 2 */
 	awp_inventory_entry_cb on_entry; /**< may be NULL; needs lang_packages (the walk) */
 	void *entry_payload;
+	/* version 3 */
+	int file_digests;          /**< keep the databases' digests of package files
+	                                (awp_inventory_owner's `digest`; default 1).
+	                                0 skips what only they need: dpkg's md5sums
+	                                files where .list files give ownership. */
 } awp_inventory_options;
-#define AWP_INVENTORY_OPTIONS_INIT {AWP_INVENTORY_OPTIONS_VERSION, 1, 1, NULL, NULL}
+#define AWP_INVENTORY_OPTIONS_INIT {AWP_INVENTORY_OPTIONS_VERSION, 1, 1, NULL, NULL, 1}
 
 /**
  * Read the inventory of a filesystem (normally a target's root).

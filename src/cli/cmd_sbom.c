@@ -74,7 +74,9 @@ int cmd_sbom(int argc, char **argv)
 		cli_error("%s", awp_error_last());
 		goto done;
 	}
-	if (awp_inventory_collect(&inv, fs, NULL) < 0) {
+	awp_inventory_options io = AWP_INVENTORY_OPTIONS_INIT;
+	io.file_digests = 0; /* an SBOM lists packages, not their files' digests */
+	if (awp_inventory_collect(&inv, fs, &io) < 0) {
 		cli_error("%s: %s", argv[optind], awp_error_last());
 		goto done;
 	}

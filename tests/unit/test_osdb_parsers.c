@@ -98,6 +98,22 @@ static void dpkg_tests(void)
 	CHECK(o >= 0 && strcmp(awp_inventory_get(inv, (size_t)o)->name, "libc6") == 0);
 	CHECK_EQ_INT(awp_inventory_warning_count(inv), 1); /* noversion */
 
+	/* without file digests: the same owners, no digests, md5sums not read */
+	{
+		awp_inventory *bare = NULL;
+		awp_inventory_options io = AWP_INVENTORY_OPTIONS_INIT;
+		io.file_digests = 0;
+		CHECK_OK(awp_inventory_collect(&bare, fs, &io));
+		if (bare) {
+			CHECK_EQ_INT(awp_inventory_count(bare), awp_inventory_count(inv));
+			o = awp_inventory_owner(bare, "/bin/bash", &d);
+			CHECK(o >= 0 && strcmp(awp_inventory_get(bare, (size_t)o)->name, "bash") == 0);
+			CHECK_EQ_STR(d, "");
+			CHECK(awp_inventory_owner(bare, "/usr/share/doc/bash/README", NULL) >= 0);
+			awp_inventory_free(bare);
+		}
+	}
+
 	/* dedup: a python package whose METADATA python3-yaml installed */
 	size_t before = awp_inventory_count(inv);
 	awp_package t = {0};

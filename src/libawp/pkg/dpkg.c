@@ -200,7 +200,7 @@ static int flush(awp_inventory *inv, awp_fs *fs, const awp_osdb_reader *r, struc
 			snprintf(path, sizeof path, INFO_DIR "/%s.list", s->name);
 			int multi = awp_fs_lookup(fs, path, 1, &st) < 0;
 			snprintf(path, sizeof path, INFO_DIR "/%s%s%s.list", s->name, multi ? ":" : "", multi ? s->arch : "");
-			if ((err = read_list(inv, fs, idx, path)) < 0)
+			if ((err = read_list(inv, fs, idx, path)) < 0 || inv->no_digests)
 				goto out;
 			snprintf(path, sizeof path, INFO_DIR "/%s%s%s.md5sums", s->name, multi ? ":" : "", multi ? s->arch : "");
 			err = read_md5sums(inv, fs, idx, path);

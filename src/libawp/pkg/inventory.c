@@ -346,6 +346,7 @@ AWP_EXTERN int awp_inventory_collect(awp_inventory **out, awp_fs *fs, const awp_
 	awp_inventory *inv = awp_calloc(1, sizeof(*inv));
 	if (!inv)
 		return AWP_ENOMEM;
+	inv->no_digests = opts->version >= 3 && !opts->file_digests;
 	int err = awp_analyzer_os.collect(inv, fs); /* first: the others read inv->os */
 	if (err < 0)
 		goto fail;

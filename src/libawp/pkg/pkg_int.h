@@ -42,6 +42,7 @@ struct awp_inventory {
 	size_t nowned, ownedcap;
 	awp_strmap keys;             /* "type|name|version|arch|path|entry" -> package index */
 	void *analyzer_state[32];    /* per analyzer, by its index in analyzers.def */
+	int no_digests;              /* options.file_digests == 0 */
 };
 
 typedef struct awp_analyzer {
