@@ -30,7 +30,9 @@ struct walker {
 };
 
 struct entry {
-	size_t name; /* offset in the list's names */
+	uint64_t head; /* the name's first 8 bytes, big-endian, zero-padded: most comparisons end here */
+	const char *name;
+	size_t at; /* the name's offset in the list's names (its address once they stop moving) */
 	uint64_t ino;
 };
 
@@ -55,16 +57,22 @@ static int collect_cb(const awp_dirent *ent, void *payload)
 		l->err = AWP_ENOMEM;
 		return -1;
 	}
-	l->items[l->count].name = at;
-	l->items[l->count++].ino = ent->ino;
+	struct entry *e = &l->items[l->count++];
+	e->at = at;
+	e->ino = ent->ino;
+	e->head = 0;
+	for (size_t i = 0; i < 8 && ent->name[i]; i++)
+		e->head |= (uint64_t)(unsigned char)ent->name[i] << (56 - 8 * i);
 	return 0;
 }
 
-static _Thread_local const char *sort_names; /* qsort has no payload argument */
-
+/* strcmp order (bytes as unsigned char), the 8-byte heads first */
 static int by_name(const void *a, const void *b)
 {
-	return strcmp(sort_names + ((const struct entry *)a)->name, sort_names + ((const struct entry *)b)->name);
+	const struct entry *x = a, *y = b;
+	if (x->head != y->head)
+		return x->head < y->head ? -1 : 1;
+	return strcmp(x->name, y->name);
 }
 
 static void report(struct walker *w, const char *path, int code)
@@ -87,19 +95,19 @@ static int walk_dir(struct walker *w, uint64_t dir_ino, unsigned depth)
 		report(w, awp_strbuf_cstr(&w->path), err);
 		err = 0;
 	}
-	if (l.count > 1) { /* qsort(NULL, 0) is undefined behaviour (empty directory) */
-		sort_names = l.names.ptr;
+	for (size_t i = 0; i < l.count; i++)
+		l.items[i].name = l.names.ptr + l.items[i].at;
+	if (l.count > 1) /* qsort(NULL, 0) is undefined behaviour (empty directory) */
 		qsort(l.items, l.count, sizeof(*l.items), by_name);
-	}
 	size_t base = w->path.len;
 	for (size_t i = 0; i < l.count && err >= 0; i++) {
 		awp_strbuf_truncate(&w->path, base);
 		if ((base == 1 ? 0 : awp_strbuf_putc(&w->path, '/')) < 0 ||
-		    awp_strbuf_puts(&w->path, l.names.ptr + l.items[i].name) < 0) {
+		    awp_strbuf_puts(&w->path, l.items[i].name) < 0) {
 			err = AWP_ENOMEM;
 			break;
 		}
-		awp_walk_entry e = {.path = w->path.ptr, .name = l.names.ptr + l.items[i].name, .depth = depth + 1};
+		awp_walk_entry e = {.path = w->path.ptr, .name = l.items[i].name, .depth = depth + 1};
 		int serr = awp_fs_stat(w->fs, l.items[i].ino, &e.st);
 		if (serr < 0) {
 			report(w, w->path.ptr, serr);

@@ -47,8 +47,12 @@ struct jar_ctx {
 
 static int is_archive_name(const char *name)
 {
-	return lang_isuffix(name, ".jar") || lang_isuffix(name, ".war") || lang_isuffix(name, ".ear") ||
-	       lang_isuffix(name, ".jpi") || lang_isuffix(name, ".hpi");
+	/* asked of every file on the disk: one look at the extension */
+	const char *dot = strrchr(name, '.');
+	if (!dot || strlen(dot) != 4)
+		return 0;
+	return strcasecmp(dot, ".jar") == 0 || strcasecmp(dot, ".war") == 0 || strcasecmp(dot, ".ear") == 0 ||
+	       strcasecmp(dot, ".jpi") == 0 || strcasecmp(dot, ".hpi") == 0;
 }
 
 static int java_wants(const char *path, const char *name, const awp_stat *st)
