@@ -99,7 +99,8 @@ AWP_EXTERN const awp_inventory_warning *awp_inventory_warning_get(const awp_inve
 
 /**
  * The package that installed `path` (dpkg .list, rpm file list, apk files),
- * as an index, or -1. `digest` (may be NULL) receives the package
+ * as an index, or -1. On a merged-/usr filesystem (/bin a link to usr/bin,
+ * and so on) /usr/bin/x and /bin/x are one file and either name finds it. `digest` (may be NULL) receives the package
  * database's digest of the file ("md5:...", "sha256:..."), "" when none.
  */
 AWP_EXTERN long awp_inventory_owner(const awp_inventory *inv, const char *path, const char **digest);

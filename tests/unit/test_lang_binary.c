@@ -233,6 +233,73 @@ static void check_go(const awp_inventory *inv, const char *path, const char *std
 		CHECK_EQ_INT(app->dep_count, 4);
 }
 
+static int count_at(const awp_inventory *inv, const char *path)
+{
+	int n = 0;
+	for (size_t i = 0; i < awp_inventory_count(inv); i++)
+		n += strcmp(awp_inventory_get(inv, i)->path, path) == 0;
+	return n;
+}
+
+static int no_hook(awp_fs *fs, const awp_walk_entry *e, const awp_inventory *inv, void *payload)
+{
+	return 0;
+}
+
+/* An executable dpkg installed is not read for build info (its advisories
+ * are the OS package's): on a merged-/usr tree dpkg's /bin/ownedgo is
+ * /usr/bin/ownedgo. The same bytes elsewhere are read. The walk beside the
+ * OS databases (default) and the walk after them (a walk hook) agree, in
+ * the same order. */
+static void owned_binaries(const char *dir)
+{
+	CHECK(test_sh("cd %s && mkdir -p m/etc m/usr/bin m/usr/local/bin m/var/lib/dpkg/info m/opt/node_modules/a && "
+		      "ln -s usr/bin m/bin && printf 'ID=debian\nVERSION_ID=12\n' > m/etc/os-release && "
+		      "printf 'Package: owner\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1.0-1\n\n' "
+		      "> m/var/lib/dpkg/status && printf '/.\n/bin\n/bin/ownedgo\n' > m/var/lib/dpkg/info/owner.list && "
+		      "cp bin/goapp m/usr/bin/ownedgo && cp bin/goapp m/usr/local/bin/freego && "
+		      "cp bin/stripped m/opt/zz-go && cp bin/stripped m/opt/aa-go && "
+		      "printf '{\"name\":\"a\",\"version\":\"1.0.0\"}' > m/opt/node_modules/a/package.json",
+		      dir) == 0);
+	char root[1024];
+	snprintf(root, sizeof root, "%s/m", dir);
+	awp_fs *fs = NULL;
+	CHECK_OK(awp_fs_open_dir(&fs, root));
+	awp_inventory *par = NULL, *seq = NULL;
+	awp_inventory_options seq_opts = AWP_INVENTORY_OPTIONS_INIT;
+	seq_opts.on_entry = no_hook;
+	CHECK_OK(awp_inventory_collect(&par, fs, NULL));
+	CHECK_OK(awp_inventory_collect(&seq, fs, &seq_opts));
+	if (!par || !seq)
+		goto done;
+	for (int k = 0; k < 2; k++) {
+		const awp_inventory *inv = k ? seq : par;
+		CHECK_EQ_INT(count_at(inv, "/usr/bin/ownedgo"), 0);
+		CHECK_EQ_INT(count_at(inv, "/usr/local/bin/freego"), 7); /* Go 5 + cargo 2 */
+		CHECK_EQ_INT(count_at(inv, "/opt/zz-go"), 5);
+		CHECK_EQ_INT(count_at(inv, "/opt/aa-go"), 5);
+		CHECK_EQ_INT(count_at(inv, "/opt/node_modules/a/package.json"), 1);
+		const awp_package *o = get(inv, "dpkg", "owner", "1.0-1", "/var/lib/dpkg/status");
+		CHECK(o && o->alias_count == 0);
+		CHECK_EQ_INT(awp_inventory_owner(inv, "/usr/bin/ownedgo", NULL) >= 0, 1);
+		CHECK_EQ_INT(awp_inventory_owner(inv, "/usr/local/bin/freego", NULL) >= 0, 0);
+	}
+	CHECK_EQ_INT(awp_inventory_count(par), awp_inventory_count(seq));
+	int same = awp_inventory_count(par) == awp_inventory_count(seq);
+	for (size_t i = 0; same && i < awp_inventory_count(par); i++) {
+		const awp_package *a = awp_inventory_get(par, i), *b = awp_inventory_get(seq, i);
+		same = strcmp(a->type, b->type) == 0 && strcmp(a->name, b->name) == 0 && strcmp(a->path, b->path) == 0 &&
+		       a->dep_count == b->dep_count;
+		for (size_t d = 0; same && d < a->dep_count; d++)
+			same = a->deps[d] == b->deps[d];
+	}
+	CHECK_MSG(same, "the two collection paths list the packages in different orders");
+done:
+	awp_inventory_free(par);
+	awp_inventory_free(seq);
+	awp_fs_free(fs);
+}
+
 void test_main(void)
 {
 	char *dir = test_tmpdir();
@@ -319,6 +386,8 @@ void test_main(void)
 	CHECK(!warned(inv, "/bin/script.sh"));
 	awp_inventory_free(inv);
 	awp_fs_free(fs);
+
+	owned_binaries(dir);
 	test_rmtree(dir);
 	free(dir);
 }

@@ -114,6 +114,30 @@ static void dpkg_tests(void)
 		}
 	}
 
+	/* no merged /usr here (/bin is not a link): /usr/bin/bash is another file */
+	CHECK(awp_inventory_owner(inv, "/usr/bin/bash", NULL) < 0);
+	{
+		char *m = test_tmpdir();
+		CHECK(test_sh("cd %s && mkdir -p etc usr/bin usr/sbin var/lib/dpkg/info && ln -s usr/bin bin && "
+			      "ln -s /usr/sbin/ sbin && printf 'ID=debian\\n' > etc/os-release && "
+			      "printf 'Package: p\\nStatus: install ok installed\\nVersion: 1\\n\\n' > var/lib/dpkg/status && "
+			      "printf '/bin/x\\n/sbin/y\\n/usr/bin/z\\n/lib/w\\n' > var/lib/dpkg/info/p.list",
+			      m) == 0);
+		awp_fs *mfs = NULL;
+		awp_inventory *minv = collect_dir(m, &mfs);
+		if (minv) {
+			CHECK(awp_inventory_owner(minv, "/usr/bin/x", NULL) >= 0);  /* listed as /bin/x */
+			CHECK(awp_inventory_owner(minv, "/usr/sbin/y", NULL) >= 0); /* absolute link target */
+			CHECK(awp_inventory_owner(minv, "/bin/z", NULL) >= 0);      /* listed as /usr/bin/z */
+			CHECK(awp_inventory_owner(minv, "/usr/lib/w", NULL) < 0);   /* /lib is no link here */
+			CHECK(awp_inventory_owner(minv, "/usr/binx", NULL) < 0);
+		}
+		awp_inventory_free(minv);
+		awp_fs_free(mfs);
+		test_rmtree(m);
+		free(m);
+	}
+
 	/* dedup: a python package whose METADATA python3-yaml installed */
 	size_t before = awp_inventory_count(inv);
 	awp_package t = {0};

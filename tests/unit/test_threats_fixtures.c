@@ -144,10 +144,12 @@ static void check_tamper(awp_threat_db *db, const char *dir)
 	}
 	char copy[700];
 	snprintf(copy, sizeof copy, "%s/copy", dir);
-	CHECK(test_sh("set -e; mkdir -p %s/usr %s/var/lib %s/etc; cp -a %s/usr/bin %s/usr/; cp -a %s/var/lib/dpkg %s/var/lib/; "
+	/* merged /usr as in the image: dpkg's lists say /bin/ls for /usr/bin/ls */
+	CHECK(test_sh("set -e; mkdir -p %s/usr %s/var/lib %s/etc; cp -a %s/usr/bin %s/usr/; ln -s usr/bin %s/bin; "
+		      "cp -a %s/var/lib/dpkg %s/var/lib/; "
 		      "cp -L %s/etc/os-release %s/etc/; printf 'x' >> %s/usr/bin/ls; "
 		      "sha256sum %s/usr/bin/ls %s/usr/bin/cat | sed 's/ .*/ listed/' > %s/hashes.txt",
-		      copy, copy, copy, tree, copy, tree, copy, tree, copy, copy, copy, copy, dir) == 0);
+		      copy, copy, copy, tree, copy, copy, tree, copy, tree, copy, copy, copy, copy, dir) == 0);
 	awp_fs *fs = NULL;
 	CHECK_OK(awp_fs_open_dir(&fs, copy));
 	awp_threat_report *r = NULL;

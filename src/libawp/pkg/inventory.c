@@ -180,11 +180,26 @@ int awp_inv_read_file(awp_inventory *inv, awp_fs *fs, const char *path, size_t m
 
 /* --- collection ------------------------------------------------------------ */
 
+/* An executable met by a walk that runs beside the OS databases: parsed
+ * after them, when it is known whether an OS package installed it. */
+struct elf_cand {
+	const char *path; /* in the walk inventory's arena */
+	awp_stat st;
+	size_t pos;         /* walk inventory's package count when met: where its packages go */
+	size_t first, last; /* its packages in the executables' inventory */
+};
+
+struct elf_defer {
+	struct elf_cand *v;
+	size_t n, cap;
+};
+
 struct walk_ctx {
 	awp_inventory *inv;
 	int err;
 	awp_inventory_entry_cb hook;
 	void *hook_payload;
+	struct elf_defer *defer; /* NULL: executables parsed as met */
 };
 
 static int walk_cb(awp_fs *fs, const awp_walk_entry *e, void *payload)
@@ -209,6 +224,17 @@ static int walk_cb(awp_fs *fs, const awp_walk_entry *e, void *payload)
 		const awp_analyzer *a = analyzers[i];
 		if (!a->wants || !a->wants(e->path, e->name, &e->st))
 			continue;
+		/* (past the cap, executables are parsed as met: bounded memory) */
+		if (w->defer && a == &awp_analyzer_lang_binary && w->defer->n < AWP_MAX_DEFERRED_EXECUTABLES) {
+			struct elf_defer *d = w->defer;
+			const char *path = awp_inv_str(w->inv, e->path);
+			if (!path || AWP_GROW(d->v, d->cap, d->n + 1) < 0) {
+				w->err = AWP_ENOMEM;
+				return w->err;
+			}
+			d->v[d->n++] = (struct elf_cand){path, e->st, w->inv->count, 0, 0};
+			break;
+		}
 		int err = a->parse(w->inv, fs, e->path, &e->st);
 		if (err == AWP_ENOMEM || err == AWP_ELIMIT) {
 			w->err = err;
@@ -237,9 +263,10 @@ static int collect_os_packages(awp_inventory *inv, awp_fs *fs)
 	return 0;
 }
 
-static int walk_lang(awp_inventory *inv, awp_fs *fs, awp_inventory_entry_cb hook, void *payload)
+static int walk_lang(awp_inventory *inv, awp_fs *fs, awp_inventory_entry_cb hook, void *payload,
+		     struct elf_defer *defer)
 {
-	struct walk_ctx w = {inv, 0, hook, payload};
+	struct walk_ctx w = {inv, 0, hook, payload, defer};
 	awp_walk_options wo = AWP_WALK_OPTIONS_INIT;
 	wo.on_error = walk_error;
 	wo.error_payload = inv;
@@ -265,31 +292,85 @@ static int finish(awp_inventory *inv, int before_dedup)
 
 /* Append `from` (language packages, warnings) to `inv`: package indices
  * shift, so dependency edges are remapped. */
-static int merge(awp_inventory *inv, const awp_inventory *from)
+/* Add `from`'s packages to `inv` (deps remapped), their indices into map. */
+static int add_packages(awp_inventory *inv, const awp_inventory *from, size_t lo, size_t hi, size_t *map)
 {
-	size_t *map = from->count ? awp_calloc(from->count, sizeof(*map)) : NULL;
-	if (from->count && !map)
-		return AWP_ENOMEM;
-	int err = 0;
-	for (size_t i = 0; i < from->count && err >= 0; i++)
-		err = awp_inv_add(inv, &from->pkgs[i], &map[i]);
-	for (size_t i = 0; i < from->count && err >= 0; i++) {
+	for (size_t i = lo; i < hi; i++) {
+		int err = awp_inv_add(inv, &from->pkgs[i], &map[i]);
+		if (err < 0)
+			return err;
+	}
+	return 0;
+}
+
+static int remap_deps(awp_inventory *inv, const awp_inventory *from, const size_t *map)
+{
+	for (size_t i = 0; i < from->count; i++) {
 		const awp_package *p = &from->pkgs[i];
 		size_t *d = p->dep_count ? awp_arena_alloc(&inv->arena, p->dep_count * sizeof(*d)) : NULL;
-		if (p->dep_count && !d) {
-			err = AWP_ENOMEM;
-			break;
-		}
+		if (p->dep_count && !d)
+			return AWP_ENOMEM;
 		for (size_t k = 0; k < p->dep_count; k++)
 			d[k] = p->deps[k] < from->count ? map[p->deps[k]] : p->deps[k];
 		inv->pkgs[map[i]].deps = d;
 		inv->pkgs[map[i]].dep_count = p->dep_count;
 	}
+	return 0;
+}
+
+static int add_warnings(awp_inventory *inv, const awp_inventory *from)
+{
+	int err = 0;
 	for (size_t i = 0; i < from->nwarn && err >= 0; i++)
 		err = awp_inv_warn(inv, from->warns[i].path, "%s", from->warns[i].message);
 	inv->warn_dropped += from->warn_dropped;
-	free(map);
 	return err;
+}
+
+/* Merge the walk's inventory into `inv`; the packages of deferred
+ * executables (`elf`, may be NULL) go where the walk met them, so the order
+ * is the one a single walk would have given. */
+static int merge(awp_inventory *inv, const awp_inventory *from, const awp_inventory *elf, const struct elf_defer *d)
+{
+	size_t *map = awp_calloc(from->count + 1, sizeof(*map));
+	size_t *emap = elf ? awp_calloc(elf->count + 1, sizeof(*emap)) : NULL;
+	int err = !map || (elf && !emap) ? AWP_ENOMEM : 0;
+	size_t c = 0, nc = elf && d ? d->n : 0;
+	for (size_t i = 0; i <= from->count && err >= 0; i++) {
+		for (; c < nc && d->v[c].pos <= i && err >= 0; c++)
+			err = add_packages(inv, elf, d->v[c].first, d->v[c].last, emap);
+		if (i < from->count && err >= 0)
+			err = add_packages(inv, from, i, i + 1, map);
+	}
+	if (err >= 0)
+		err = remap_deps(inv, from, map);
+	if (err >= 0 && elf)
+		err = remap_deps(inv, elf, emap);
+	if (err >= 0)
+		err = add_warnings(inv, from);
+	if (err >= 0 && elf)
+		err = add_warnings(inv, elf);
+	free(map);
+	free(emap);
+	return err;
+}
+
+/* The deferred executables that no OS package installed (an installed one's
+ * packages would be dropped as the OS package's, and its advisories are
+ * the OS package's), parsed into an inventory of their own. */
+static int parse_deferred(awp_inventory *inv, awp_fs *fs, awp_inventory *elf, struct elf_defer *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		struct elf_cand *c = &d->v[i];
+		c->first = c->last = elf->count;
+		if (awp_inventory_owner(inv, c->path, NULL) >= 0)
+			continue;
+		int err = awp_analyzer_lang_binary.parse(elf, fs, c->path, &c->st);
+		if (err == AWP_ENOMEM || err == AWP_ELIMIT)
+			return err;
+		c->last = elf->count;
+	}
+	return 0;
 }
 
 /* The OS databases on a thread of their own (own filesystem handle) while
@@ -312,20 +393,24 @@ static void *os_main(void *arg)
 /* Language packages into a second inventory while a thread reads the OS
  * databases into `inv`, then one inventory. 1 when it ran, 0 when it could
  * not start (no second handle or thread: the caller goes sequential). */
+static void detect_usr_merge(awp_inventory *inv, awp_fs *fs);
+
 static int collect_parallel(awp_inventory *inv, awp_fs *fs)
 {
 	struct os_job j = {inv, NULL, 0, ""};
 	if (awp_fs_reopen(&j.fs, fs) < 0)
 		return 0;
-	awp_inventory *lang = awp_calloc(1, sizeof(*lang));
+	awp_inventory *lang = awp_calloc(1, sizeof(*lang)), *elf = awp_calloc(1, sizeof(*elf));
 	pthread_t th;
-	if (!lang || pthread_create(&th, NULL, os_main, &j) != 0) {
+	if (!lang || !elf || pthread_create(&th, NULL, os_main, &j) != 0) {
 		free(lang);
+		free(elf);
 		awp_fs_free(j.fs);
 		return 0;
 	}
-	lang->os = inv->os; /* read only (strings in inv's arena) */
-	int err = walk_lang(lang, fs, NULL, NULL);
+	lang->os = elf->os = inv->os; /* read only (strings in inv's arena) */
+	struct elf_defer defer = {0};
+	int err = walk_lang(lang, fs, NULL, NULL, &defer);
 	if (err >= 0)
 		err = finish(lang, 1);
 	pthread_join(th, NULL);
@@ -333,7 +418,11 @@ static int collect_parallel(awp_inventory *inv, awp_fs *fs)
 	if (err >= 0 && j.err < 0)
 		err = awp_error_set(j.err, "%s", j.msg);
 	if (err >= 0)
-		err = merge(inv, lang);
+		err = parse_deferred(inv, fs, elf, &defer);
+	if (err >= 0)
+		err = merge(inv, lang, elf, &defer);
+	free(defer.v);
+	awp_inventory_free(elf);
 	awp_inventory_free(lang);
 	return err < 0 ? err : 1;
 }
@@ -347,6 +436,7 @@ AWP_EXTERN int awp_inventory_collect(awp_inventory **out, awp_fs *fs, const awp_
 	if (!inv)
 		return AWP_ENOMEM;
 	inv->no_digests = opts->version >= 3 && !opts->file_digests;
+	detect_usr_merge(inv, fs);
 	int err = awp_analyzer_os.collect(inv, fs); /* first: the others read inv->os */
 	if (err < 0)
 		goto fail;
@@ -360,7 +450,7 @@ AWP_EXTERN int awp_inventory_collect(awp_inventory **out, awp_fs *fs, const awp_
 	if (!done) {
 		if (opts->os_packages && (err = collect_os_packages(inv, fs)) < 0)
 			goto fail;
-		if (opts->lang_packages && (err = walk_lang(inv, fs, hook, payload)) < 0)
+		if (opts->lang_packages && (err = walk_lang(inv, fs, hook, payload, NULL)) < 0)
 			goto fail;
 		if ((err = finish(inv, 1)) < 0)
 			goto fail;
@@ -406,15 +496,66 @@ AWP_EXTERN const awp_inventory_warning *awp_inventory_warning_get(const awp_inve
 }
 AWP_EXTERN size_t awp_inventory_owned_file_count(const awp_inventory *inv) { return inv->nowned; }
 
-AWP_EXTERN long awp_inventory_owner(const awp_inventory *inv, const char *path, const char **digest)
+/* Merged /usr (Debian 12, Fedora, RHEL 9, ...): /bin is a link to usr/bin
+ * and so on, so /usr/bin/ls is the file that dpkg's list still calls
+ * /bin/ls. Only directories that are such links on this filesystem are
+ * treated as one: elsewhere /bin/x and /usr/bin/x are different files. */
+static const char *const usr_twins[] = {"bin", "sbin", "lib", "lib32", "lib64", "libx32"};
+
+static void detect_usr_merge(awp_inventory *inv, awp_fs *fs)
+{
+	for (size_t i = 0; i < sizeof usr_twins / sizeof usr_twins[0]; i++) {
+		char top[16], want[24];
+		awp_stat st;
+		char *target = NULL;
+		snprintf(top, sizeof top, "/%s", usr_twins[i]);
+		if (awp_fs_lookup(fs, top, 0, &st) < 0 || st.type != AWP_FT_SYMLINK || awp_fs_readlink(fs, st.ino, &target) < 0)
+			continue;
+		snprintf(want, sizeof want, "usr/%s", usr_twins[i]);
+		const char *t = target[0] == '/' ? target + 1 : target;
+		size_t n = strlen(t);
+		while (n && t[n - 1] == '/')
+			n--;
+		if (n == strlen(want) && memcmp(t, want, n) == 0)
+			inv->usr_merged |= 1u << i;
+		free(target);
+	}
+}
+
+static long owner_exact(const awp_inventory *inv, const char *path, const char **digest)
 {
 	size_t idx;
-	if (!awp_strmap_get(&inv->owned, path, &idx)) {
-		if (digest)
-			*digest = "";
+	if (!awp_strmap_get(&inv->owned, path, &idx))
 		return -1;
-	}
 	if (digest)
 		*digest = inv->owned_files[idx].digest;
 	return (long)inv->owned_files[idx].pkg;
+}
+
+AWP_EXTERN long awp_inventory_owner(const awp_inventory *inv, const char *path, const char **digest)
+{
+	if (digest)
+		*digest = "";
+	long o = owner_exact(inv, path, digest);
+	if (o >= 0 || !inv->usr_merged)
+		return o;
+	/* the twin name: /usr/bin/x <-> /bin/x */
+	int in_usr = strncmp(path, "/usr/", 5) == 0;
+	const char *rest = path + (in_usr ? 5 : 1);
+	for (size_t i = 0; i < sizeof usr_twins / sizeof usr_twins[0]; i++) {
+		size_t n = strlen(usr_twins[i]);
+		if (!(inv->usr_merged & (1u << i)) || strncmp(rest, usr_twins[i], n) != 0 || rest[n] != '/')
+			continue;
+		if (in_usr)
+			return owner_exact(inv, path + 4, digest);
+		awp_strbuf alt = AWP_STRBUF_INIT;
+		if (awp_strbuf_puts(&alt, "/usr") < 0 || awp_strbuf_puts(&alt, path) < 0) {
+			awp_strbuf_free(&alt);
+			return -1;
+		}
+		o = owner_exact(inv, alt.ptr, digest);
+		awp_strbuf_free(&alt);
+		return o;
+	}
+	return -1;
 }

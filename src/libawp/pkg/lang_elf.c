@@ -248,6 +248,10 @@ static int file_read(void *ctx, void *buf, size_t len, uint64_t off, size_t *nre
 
 static int elf_parse(awp_inventory *inv, awp_fs *fs, const char *path, const awp_stat *st)
 {
+	/* An executable an OS package installed: its packages would be dropped
+	 * as that package's (dedup), whose advisories cover it; not read. */
+	if (awp_inventory_owner(inv, path, NULL) >= 0)
+		return 0;
 	struct head_reader *h = awp_calloc(1, sizeof(*h));
 	if (!h)
 		return AWP_ENOMEM;

@@ -464,25 +464,11 @@ static int scan_config(scan_ctx *c, const char *path, const char *place, const u
 
 /* ---- ownership ---- */
 
+/* (awp_inventory_owner knows merged /usr: /usr/bin/ls is dpkg's /bin/ls) */
 static long owner_of(const scan_ctx *c, const char *path, const char **digest)
 {
 	*digest = "";
-	if (!c->inv)
-		return -1;
-	long o = awp_inventory_owner(c->inv, path, digest);
-	if (o >= 0)
-		return o;
-	static const char *const merged[] = {"/usr/bin/", "/usr/sbin/", "/usr/lib/", "/usr/lib32/", "/usr/lib64/",
-					     "/usr/libx32/"};
-	for (size_t i = 0; i < sizeof(merged) / sizeof(merged[0]); i++)
-		if (starts(path, merged[i]))
-			return awp_inventory_owner(c->inv, path + 4, digest);
-	if (starts(path, "/bin/") || starts(path, "/sbin/") || starts(path, "/lib")) {
-		char alt[4200];
-		snprintf(alt, sizeof alt, "/usr%s", path);
-		return awp_inventory_owner(c->inv, alt, digest);
-	}
-	return -1;
+	return c->inv ? awp_inventory_owner(c->inv, path, digest) : -1;
 }
 
 static const char *pkg_label(const scan_ctx *c, long owner, char *buf, size_t cap)
