@@ -46,8 +46,12 @@ struct ext_io {
 	uint32_t cache_bs;            /* block size the cache was filled with */
 	uint64_t cache_tag[AWP_EXT_IO_CACHE_SLOTS]; /* block number + 1; 0 = empty */
 	uint64_t last_miss;           /* block a sequential run of misses reads next; 0 = none */
-	unsigned char *ra_buf;        /* AWP_EXT_IO_READAHEAD blocks, allocated on first use */
 };
+
+/* The cached copy of a metadata block (read on a miss, with read-ahead),
+ * valid until the next read through `io`; NULL when it cannot be read
+ * (io->err and io->msg say why) or there is no memory for the cache. */
+const unsigned char *awp_ext_io_block(struct ext_io *io, uint64_t block, uint32_t bs);
 
 /* Release the io cache (called when the filesystem closes). */
 void awp_ext_io_release(struct ext_io *io);

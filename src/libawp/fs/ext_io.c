@@ -67,6 +67,68 @@ static errcode_t io_set_blksize(io_channel ch, int blksize)
 	return 0;
 }
 
+static void keep_error(struct ext_io *io, int err)
+{
+	io->err = err;
+	snprintf(io->msg, sizeof io->msg, "%s", awp_error_last());
+}
+
+/* Make sure block `block` (of bs bytes) is in the cache; its copy there, or
+ * NULL when the cache cannot be had (no memory) or the read failed (*err). */
+static const unsigned char *cache_fill(struct ext_io *io, uint64_t block, uint32_t bs, int *err)
+{
+	*err = 0;
+	if (io->cache && io->cache_bs != bs) {
+		free(io->cache);
+		io->cache = NULL;
+	}
+	if (!io->cache) {
+		io->cache = malloc((size_t)AWP_EXT_IO_CACHE_SLOTS * (size_t)bs);
+		io->cache_bs = bs;
+		memset(io->cache_tag, 0, sizeof io->cache_tag);
+		if (!io->cache)
+			return NULL;
+	}
+	size_t slot = (size_t)(block % AWP_EXT_IO_CACHE_SLOTS);
+	if (io->cache_tag[slot] == block + 1)
+		return io->cache + slot * bs;
+	/* A miss on the block after the previous miss's last one, or after a
+	 * block still in the cache, is a sequential run (an inode table walked
+	 * in inode order): read the next blocks with it, one call instead of
+	 * one per block. Scattered misses (directory blocks) stay single. */
+	uint64_t ra = 1, total = awp_source_size(io->src) / bs;
+	if (block > 0 && (block == io->last_miss || io->cache_tag[(block - 1) % AWP_EXT_IO_CACHE_SLOTS] == block)) {
+		ra = AWP_EXT_IO_READAHEAD;
+		if (block >= total)
+			ra = 1;
+		else if (total - block < ra)
+			ra = total - block;
+	}
+	/* the run goes straight into its slots when they do not wrap around */
+	if (slot + ra > AWP_EXT_IO_CACHE_SLOTS)
+		ra = AWP_EXT_IO_CACHE_SLOTS - slot;
+	for (uint64_t i = 0; i < ra; i++)
+		io->cache_tag[slot + i] = 0;
+	*err = awp_source_read(io->src, io->cache + slot * bs, (size_t)(ra * bs), block * bs);
+	io->last_miss = block + ra; /* the block a sequential run misses next */
+	if (*err < 0) {
+		keep_error(io, *err);
+		return NULL;
+	}
+	for (uint64_t i = 0; i < ra; i++)
+		io->cache_tag[slot + i] = block + i + 1;
+	return io->cache + slot * bs;
+}
+
+const unsigned char *awp_ext_io_block(struct ext_io *io, uint64_t block, uint32_t bs)
+{
+	uint64_t off;
+	if (bs == 0 || bs > 65536 || awp_mul_overflow(block, (uint64_t)bs, &off))
+		return NULL;
+	int err;
+	return cache_fill(io, block, bs, &err);
+}
+
 static errcode_t io_read64(io_channel ch, unsigned long long block, int count, void *data)
 {
 	struct ext_io *io = ch->private_data;
@@ -79,61 +141,20 @@ static errcode_t io_read64(io_channel ch, unsigned long long block, int count, v
 	}
 	if (size == 0)
 		return 0;
-	int cacheable = count == 1 && ch->block_size > 0 && ch->block_size <= 65536;
-	size_t slot = (size_t)(block % AWP_EXT_IO_CACHE_SLOTS);
-	if (cacheable) {
-		if (io->cache && io->cache_bs != (uint32_t)ch->block_size) {
-			free(io->cache);
-			io->cache = NULL;
-		}
-		if (!io->cache) {
-			io->cache = malloc((size_t)AWP_EXT_IO_CACHE_SLOTS * (size_t)ch->block_size);
-			io->cache_bs = (uint32_t)ch->block_size;
-			memset(io->cache_tag, 0, sizeof io->cache_tag);
-		}
-		if (io->cache && io->cache_tag[slot] == block + 1) {
-			memcpy(data, io->cache + slot * io->cache_bs, (size_t)size);
+	if (count == 1 && ch->block_size > 0 && ch->block_size <= 65536) {
+		int err;
+		const unsigned char *b = cache_fill(io, block, (uint32_t)ch->block_size, &err);
+		if (b) {
+			memcpy(data, b, (size_t)size);
 			return 0;
 		}
+		if (err < 0)
+			return EXT2_ET_SHORT_READ;
+		/* no memory for the cache: read without it */
 	}
-	/* A miss on the block after the previous miss's last one, or after a
-	 * block still in the cache, is a sequential run (an inode table walked
-	 * in inode order): read the next blocks with it, one call instead of
-	 * one per block. Scattered misses (directory blocks) stay single. */
-	uint64_t ra = 1;
-	if (cacheable && io->cache && block > 0 &&
-	    (block == io->last_miss || io->cache_tag[(block - 1) % AWP_EXT_IO_CACHE_SLOTS] == block)) {
-		uint64_t total = awp_source_size(io->src) / io->cache_bs;
-		ra = AWP_EXT_IO_READAHEAD;
-		if (block >= total)
-			ra = 1;
-		else if (total - block < ra)
-			ra = total - block;
-	}
-	int err;
-	if (ra > 1 && (io->ra_buf || (io->ra_buf = malloc((size_t)AWP_EXT_IO_READAHEAD * io->cache_bs)))) {
-		err = awp_source_read(io->src, io->ra_buf, (size_t)(ra * io->cache_bs), off);
-		if (err >= 0) {
-			for (uint64_t i = 0; i < ra; i++) {
-				size_t sl = (size_t)((block + i) % AWP_EXT_IO_CACHE_SLOTS);
-				memcpy(io->cache + sl * io->cache_bs, io->ra_buf + i * io->cache_bs, io->cache_bs);
-				io->cache_tag[sl] = block + i + 1;
-			}
-			memcpy(data, io->ra_buf, (size_t)size);
-		}
-	} else {
-		ra = 1;
-		err = awp_source_read(io->src, data, (size_t)size, off);
-		if (err >= 0 && cacheable && io->cache) {
-			memcpy(io->cache + slot * io->cache_bs, data, (size_t)size);
-			io->cache_tag[slot] = block + 1;
-		}
-	}
-	if (cacheable)
-		io->last_miss = block + ra; /* the block a sequential run misses next */
+	int err = awp_source_read(io->src, data, (size_t)size, off);
 	if (err < 0) {
-		io->err = err;
-		snprintf(io->msg, sizeof io->msg, "%s", awp_error_last());
+		keep_error(io, err);
 		return EXT2_ET_SHORT_READ;
 	}
 	return 0;
@@ -142,9 +163,7 @@ static errcode_t io_read64(io_channel ch, unsigned long long block, int count, v
 void awp_ext_io_release(struct ext_io *io)
 {
 	free(io->cache);
-	free(io->ra_buf);
 	io->cache = NULL;
-	io->ra_buf = NULL;
 }
 
 static errcode_t io_read(io_channel ch, unsigned long block, int count, void *data)
