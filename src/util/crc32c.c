@@ -33,58 +33,75 @@ __attribute__((target("sse4.2"))) static uint32_t update_hw1(uint32_t crc, const
 /*
  * The crc32 instruction takes 3 cycles but can start one per cycle, so one
  * running register uses a third of it. Long buffers go through in rounds of
- * three STRIPE-byte stripes updated side by side, the last two from 0, then
- * joined: the register is linear, so crc(c, A.B.C) = shift2(crc(c, A)) ^
- * shift1(crc(0, B)) ^ crc(0, C), where shiftN(x) = crc(x, N*STRIPE zero
- * bytes), read from tables of the images of each byte of x.
+ * three stripes updated side by side, the last two from 0, then joined: the
+ * register is linear, so crc(c, A.B.C) = shift2(crc(c, A)) ^
+ * shift1(crc(0, B)) ^ crc(0, C), where shiftN(x) = crc(x, N stripes of zero
+ * bytes), read from tables of the images of each byte of x. Two stripe
+ * sizes: 256 bytes for long buffers (directory blocks), 64 for medium ones
+ * (a 256-byte inode's checksum).
  */
-#define STRIPE 256
-static uint32_t shift_tab[2][4][256];
+#define STRIPE_LONG 256
+#define STRIPE_SHORT 64
+static uint32_t shift_tab[2][2][4][256]; /* [long?][stripes - 1][byte of x][value] */
 static pthread_once_t shift_once = PTHREAD_ONCE_INIT;
 
 __attribute__((target("sse4.2"))) static void shift_init(void)
 {
-	static const unsigned char zeros[2 * STRIPE];
-	for (int t = 0; t < 2; t++) {
-		uint32_t bit[32];
-		for (int i = 0; i < 32; i++)
-			bit[i] = update_hw1(1u << i, zeros, (size_t)(t + 1) * STRIPE);
-		for (int k = 0; k < 4; k++)
-			for (uint32_t b = 0; b < 256; b++) {
-				uint32_t v = 0;
-				for (int i = 0; i < 8; i++)
-					if (b & (1u << i))
-						v ^= bit[8 * k + i];
-				shift_tab[t][k][b] = v;
-			}
-	}
+	static const unsigned char zeros[2 * STRIPE_LONG];
+	for (int l = 0; l < 2; l++)
+		for (int t = 0; t < 2; t++) {
+			uint32_t bit[32];
+			for (int i = 0; i < 32; i++)
+				bit[i] = update_hw1(1u << i, zeros, (size_t)(t + 1) * (l ? STRIPE_LONG : STRIPE_SHORT));
+			for (int k = 0; k < 4; k++)
+				for (uint32_t b = 0; b < 256; b++) {
+					uint32_t v = 0;
+					for (int i = 0; i < 8; i++)
+						if (b & (1u << i))
+							v ^= bit[8 * k + i];
+					shift_tab[l][t][k][b] = v;
+				}
+		}
 }
 
-static inline uint32_t shift(int t, uint32_t x)
+static inline uint32_t shift(int l, int t, uint32_t x)
 {
-	return shift_tab[t][0][x & 0xff] ^ shift_tab[t][1][(x >> 8) & 0xff] ^ shift_tab[t][2][(x >> 16) & 0xff] ^
-	       shift_tab[t][3][x >> 24];
+	const uint32_t(*tab)[256] = shift_tab[l][t];
+	return tab[0][x & 0xff] ^ tab[1][(x >> 8) & 0xff] ^ tab[2][(x >> 16) & 0xff] ^ tab[3][x >> 24];
+}
+
+/* Rounds of three `stripe`-byte stripes while they fit; the rest is left. */
+__attribute__((target("sse4.2"))) static inline uint32_t rounds(uint32_t crc, const unsigned char **pp, size_t *lenp,
+								 size_t stripe, int l)
+{
+	const unsigned char *p = *pp;
+	size_t len = *lenp;
+	while (len >= 3 * stripe) {
+		uint64_t a = crc, b = 0, c = 0;
+		for (size_t i = 0; i < stripe; i += 8) {
+			uint64_t va, vb, vc;
+			memcpy(&va, p + i, 8);
+			memcpy(&vb, p + stripe + i, 8);
+			memcpy(&vc, p + 2 * stripe + i, 8);
+			a = _mm_crc32_u64(a, va);
+			b = _mm_crc32_u64(b, vb);
+			c = _mm_crc32_u64(c, vc);
+		}
+		crc = shift(l, 1, (uint32_t)a) ^ shift(l, 0, (uint32_t)b) ^ (uint32_t)c;
+		p += 3 * stripe;
+		len -= 3 * stripe;
+	}
+	*pp = p;
+	*lenp = len;
+	return crc;
 }
 
 __attribute__((target("sse4.2"))) static uint32_t update_hw(uint32_t crc, const unsigned char *p, size_t len)
 {
-	if (len >= 3 * STRIPE) {
+	if (len >= 3 * STRIPE_SHORT) {
 		pthread_once(&shift_once, shift_init);
-		while (len >= 3 * STRIPE) {
-			uint64_t a = crc, b = 0, c = 0;
-			for (size_t i = 0; i < STRIPE; i += 8) {
-				uint64_t va, vb, vc;
-				memcpy(&va, p + i, 8);
-				memcpy(&vb, p + STRIPE + i, 8);
-				memcpy(&vc, p + 2 * STRIPE + i, 8);
-				a = _mm_crc32_u64(a, va);
-				b = _mm_crc32_u64(b, vb);
-				c = _mm_crc32_u64(c, vc);
-			}
-			crc = shift(1, (uint32_t)a) ^ shift(0, (uint32_t)b) ^ (uint32_t)c;
-			p += 3 * STRIPE;
-			len -= 3 * STRIPE;
-		}
+		crc = rounds(crc, &p, &len, STRIPE_LONG, 1);
+		crc = rounds(crc, &p, &len, STRIPE_SHORT, 0);
 	}
 	return update_hw1(crc, p, len);
 }

@@ -1,8 +1,8 @@
 /*
  * util/crc32c.c and its use as libext2fs's ext2fs_crc32c_le: the
  * instruction path and the table path agree with a bit-by-bit reference on
- * random data at every alignment and length (short ones and long ones
- * taken in interleaved rounds), the known check value holds,
+ * random data at every alignment and length (short ones, and medium and
+ * long ones taken in interleaved rounds), the known check value holds,
  * and the process's ext2fs_crc32c_le is awp's (libext2fs binds to it).
  */
 #include "harness.h"
@@ -43,8 +43,9 @@ void test_main(void)
 		}
 	}
 	CHECK_EQ_INT(bad, 0);
-	/* lengths around the three-stripe rounds (3 x 256 bytes) of long buffers */
-	static const size_t longs[] = {767, 768, 769, 775, 1000, 1535, 1536, 1537, 2303, 2304, 3072, 4000, 4096};
+	/* lengths around the three-stripe rounds (3 x 64 and 3 x 256 bytes) */
+	static const size_t longs[] = {191, 192, 193, 200, 255, 256, 383, 384, 385, 575, 576, 767, 768, 769, 775,
+				       959, 960, 1000, 1535, 1536, 1537, 2303, 2304, 3072, 4000, 4096};
 	for (size_t off = 0; off < 16; off += 3)
 		for (size_t i = 0; i < sizeof longs / sizeof longs[0]; i++) {
 			uint32_t init = (uint32_t)(off * 2654435761u + longs[i]);
