@@ -191,6 +191,7 @@ static void ext_close(void *ctx)
 	if (x->fs)
 		ext2fs_close_free(&x->fs);
 	awp_ext_io_release(&x->io);
+	free(x->dirblock);
 	free(x);
 }
 
@@ -394,6 +395,108 @@ static int rd_cb(ext2_ino_t dir, int entry, struct ext2_dir_entry *d, int offset
 	return 0;
 }
 
+/* One directory block's entries, checked as libext2fs's directory
+ * iteration checks them (ext2fs_process_dir_block): 1 done, 0 damaged
+ * (*e set), or the callback's nonzero return in r->ret (-1). */
+static int block_entries(struct rd *r, const unsigned char *b, uint32_t bs, errcode_t *e)
+{
+	int has_ft = ext2fs_has_feature_filetype(r->x->fs->super);
+	for (uint32_t off = 0; off < bs - 8;) {
+		uint32_t ino = awp_le32(b, bs, off), rec_len = awp_le16(b, bs, off + 4);
+		unsigned name_len = b[off + 6];
+		if (off + rec_len > bs || rec_len < 8 || rec_len % 4 != 0 || name_len + 8 > rec_len) {
+			*e = EXT2_ET_DIR_CORRUPTED;
+			return 0;
+		}
+		const char *nm = (const char *)b + off + 8;
+		off += rec_len;
+		if (ino == 0 || name_len == 0 || (name_len == 1 && nm[0] == '.') ||
+		    (name_len == 2 && nm[0] == '.' && nm[1] == '.'))
+			continue;
+		char name[EXT2_NAME_LEN + 1];
+		memcpy(name, nm, name_len);
+		name[name_len] = '\0';
+		if (memchr(name, '\0', name_len) || memchr(name, '/', name_len))
+			continue; /* a name the kernel could not have written: not a path component */
+		awp_dirent ent = {.name = name, .ino = ino, .type = has_ft ? ftype_of_dirent(b[off - rec_len + 7]) : AWP_FT_UNKNOWN};
+		int rc = r->cb(&ent, r->payload);
+		if (rc != 0) {
+			r->ret = rc;
+			return -1;
+		}
+	}
+	return 1;
+}
+
+/*
+ * A directory whose extents sit in the inode (depth 0: all but huge ones),
+ * read block by block from the metadata cache. libext2fs's iteration opens
+ * a block iterator and an extent handle, reads the inode again and copies
+ * each block through its io channel: about half of a metadata walk. The
+ * checks are libext2fs's: each block's checksum by its own
+ * ext2fs_dir_block_csum_verify (on a copy: it may zero the checksum field
+ * while it computes), each entry's record length and name length as
+ * ext2fs_process_dir_block has them, with the same errors. Returns 1 when
+ * done (or a negative error, or the callback's value), 0 when this
+ * directory is not one it reads (no entry given yet): libext2fs's turn.
+ */
+static int readdir_inode_extents(struct rd *r, uint64_t dir, const struct ext2_inode_large *in, uint64_t size)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	struct ext_fs *x = r->x;
+	uint32_t bs = x->bs;
+	const void *ib = in->i_block;
+	size_t il = sizeof in->i_block;
+	if (!(in->i_flags & EXT4_EXTENTS_FL) || (in->i_flags & EXT4_INLINE_DATA_FL) || bs < 1024 || bs >= 65536 ||
+	    size % bs != 0 || awp_le16(ib, il, 0) != 0xF30A || awp_le16(ib, il, 6) != 0)
+		return 0;
+	unsigned entries = awp_le16(ib, il, 2);
+	if (entries > awp_le16(ib, il, 4) || entries > (il - 12) / 12)
+		return 0;
+	uint64_t nblocks = size / bs, next = 0;
+	for (unsigned i = 0; i < entries; i++) { /* all in order, inside the size and the filesystem */
+		size_t o = 12 + 12 * (size_t)i;
+		uint64_t lblk = awp_le32(ib, il, o), len = awp_le16(ib, il, o + 4);
+		uint64_t pblk = (uint64_t)awp_le16(ib, il, o + 6) << 32 | awp_le32(ib, il, o + 8);
+		if (len == 0 || len > 32768 || lblk < next || lblk + len > nblocks || pblk >= x->blocks ||
+		    len > x->blocks - pblk)
+			return 0;
+		next = lblk + len;
+	}
+	if (!x->dirblock && !(x->dirblock = awp_malloc(bs)))
+		return AWP_ENOMEM;
+	int csum = ext2fs_has_feature_metadata_csum(x->fs->super) && !(x->fs->flags & EXT2_FLAG_IGNORE_CSUM_ERRORS);
+	for (unsigned i = 0; i < entries; i++) {
+		size_t o = 12 + 12 * (size_t)i;
+		uint64_t len = awp_le16(ib, il, o + 4);
+		uint64_t pblk = (uint64_t)awp_le16(ib, il, o + 6) << 32 | awp_le32(ib, il, o + 8);
+		for (uint64_t k = 0; k < len; k++) {
+			const unsigned char *b = awp_ext_io_block(&x->io, pblk + k, bs);
+			if (!b)
+				return awp_ext_error(x, x->io.err ? EXT2_ET_SHORT_READ : EXT2_ET_NO_MEMORY, dir,
+						     "reading directory");
+			memcpy(x->dirblock, b, bs);
+			if (csum && !ext2fs_dir_block_csum_verify(x->fs, (ext2_ino_t)dir,
+								  (struct ext2_dir_entry *)(void *)x->dirblock))
+				return awp_ext_error(x, EXT2_ET_DIR_CSUM_INVALID, dir, "reading directory");
+			errcode_t e = 0;
+			int done = block_entries(r, x->dirblock, bs, &e);
+			if (done < 0)
+				return r->ret;
+			if (!done)
+				return awp_ext_error(x, e, dir, "reading directory");
+		}
+	}
+	return 1;
+#else
+	(void)r;
+	(void)dir;
+	(void)in;
+	(void)size;
+	return 0;
+#endif
+}
+
 static int ext_readdir(void *ctx, uint64_t dir, awp_dirent_cb cb, void *payload)
 {
 	struct ext_fs *x = ctx;
@@ -412,6 +515,9 @@ static int ext_readdir(void *ctx, uint64_t dir, awp_dirent_cb cb, void *payload)
 		return awp_error_set(AWP_ECORRUPT, "%s (%s): inode %llu: extent tree too deep", x->type, x->name,
 				     (unsigned long long)dir);
 	struct rd r = {.x = x, .cb = cb, .payload = payload, .max_blocks = size / x->bs + 4};
+	int fast = readdir_inode_extents(&r, dir, &in, size);
+	if (fast != 0)
+		return fast < 0 || r.ret ? (r.ret ? r.ret : fast) : 0;
 	errcode_t e = ext2fs_dir_iterate2(x->fs, (ext2_ino_t)dir, DIRENT_FLAG_INCLUDE_EMPTY, NULL, rd_cb, &r);
 	if (r.ret)
 		return r.ret;

@@ -67,6 +67,7 @@ struct ext_fs {
 	char warning[512];
 	uint64_t blocks;              /* blocks_count */
 	uint32_t bs;                  /* block size */
+	unsigned char *dirblock;      /* a directory block being read (ext.c), allocated on first use */
 };
 
 /* The io_manager (a static table) and the device name that makes it open
