@@ -20,9 +20,9 @@
 #include <awp/vulndb.h>
 
 #include "pkg/pkg_int.h"
+#include "util/sqlite_dl.h"
 
 #include <dirent.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

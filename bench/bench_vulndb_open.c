@@ -7,7 +7,8 @@
  */
 #include <awp/vulndb.h>
 
-#include <sqlite3.h>
+#include "util/sqlite_dl.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

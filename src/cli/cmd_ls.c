@@ -258,7 +258,7 @@ int cmd_ls(int argc, char **argv)
 		goto done;
 	}
 	if (o.sha256 && (!(o.hash = awp_sha256_new()) || !(o.buf = malloc(READ_CHUNK)))) {
-		cli_error("out of memory");
+		cli_error("%s", o.hash ? "out of memory" : awp_error_last()); /* libcrypto may be missing */
 		rc = AWP_EXIT_FAILED;
 		goto done;
 	}

@@ -14,4 +14,10 @@
  *  message in err naming the library and what is missing. */
 int awp_dl_load(const char *soname, const char *const *names, void *const *slots, size_t n, char *err, size_t errcap);
 
+/** Compile-time check that a library function (its real declaration, with
+ *  the shim's macro #undef-ed) has the type of the slot its address goes
+ *  to. _Generic does not evaluate its operand: no symbol is referenced. */
+#define AWP_DL_CHECK(fn, slot) \
+	_Static_assert(_Generic(&(fn), __typeof__(slot): 1, default: 0), #fn " matches its slot")
+
 #endif

@@ -1,15 +1,16 @@
 /*
  * util/sha256.c - SHA-256 over OpenSSL EVP.
  */
+#include "util/crypto_dl.h"
 #include "util/sha256.h"
 #include "util/error.h"
-
-#include <openssl/evp.h>
 
 /* awp_sha256 is an EVP_MD_CTX under another name; never dereferenced. */
 
 awp_sha256 *awp_sha256_new(void)
 {
+	if (awp_crypto_load() < 0)
+		return NULL;
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
 		EVP_MD_CTX_free(ctx);

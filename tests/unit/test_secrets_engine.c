@@ -7,9 +7,9 @@
 #include "harness.h"
 #include "fscompare.h"
 
-#include <awp/secrets.h>
+#include "util/crypto_dl.h"
 
-#include <openssl/evp.h>
+#include <awp/secrets.h>
 
 #include <stdlib.h>
 

@@ -7,7 +7,7 @@
 
 #include "threats/threats_int.h"
 
-#include <openssl/evp.h>
+#include "util/crypto_dl.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -12,9 +12,8 @@
 #include <awp/vulndb.h>
 
 #include "pkg/pkg_int.h"
+#include "util/archive_dl.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <sys/stat.h>

@@ -28,8 +28,7 @@
 #include "util/bytes.h"
 #include "util/error.h"
 #include "util/mem.h"
-
-#include <libqcow.h>
+#include "util/yal_dl.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -411,6 +410,8 @@ int awp_image_open_qcow2(awp_source **out, const char *path, const awp_image_cha
 	q->version = h.version;
 	q->cluster_bits = h.cluster_bits;
 
+	if ((err = awp_qcow_load()) < 0)
+		goto fail;
 	libqcow_error_t *e = NULL;
 	if (libqcow_file_initialize(&q->file, &e) != 1) {
 		err = yal(AWP_ENOMEM, path, &e);

@@ -10,8 +10,7 @@
 
 #include "util/error.h"
 #include "util/mem.h"
-
-#include <libvhdi.h>
+#include "util/yal_dl.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,6 +75,9 @@ static const awp_source_ops vhdx_ops = {
 
 static int open_one(struct vhdi *v, const char *path)
 {
+	int lerr = awp_vhdi_load();
+	if (lerr < 0)
+		return lerr;
 	libvhdi_error_t *e = NULL;
 	libvhdi_file_t *f = NULL;
 	if (libvhdi_file_initialize(&f, &e) != 1)

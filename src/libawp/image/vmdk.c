@@ -13,13 +13,7 @@
 
 #include "util/error.h"
 #include "util/mem.h"
-
-/* Debian's libvmdk-dev headers include <libbfio.h> when LIBVMDK_HAVE_BFIO is
- * set, but no libbfio-dev package ships it. We use no bfio entry point, so
- * load features.h first (it is include-guarded) and drop the switch. */
-#include <libvmdk/features.h>
-#undef LIBVMDK_HAVE_BFIO
-#include <libvmdk.h>
+#include "util/yal_dl.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -140,6 +134,9 @@ static int open_renamed_extent(libvmdk_handle_t *h, const char *path, const char
 /* Open `path` as v->h[v->n] with its extent files. */
 static int open_one(struct vmdk *v, const char *path)
 {
+	int lerr = awp_vmdk_load();
+	if (lerr < 0)
+		return lerr;
 	libvmdk_error_t *e = NULL;
 	libvmdk_handle_t *h = NULL;
 	if (libvmdk_handle_initialize(&h, &e) != 1)

@@ -24,11 +24,10 @@
  */
 #include "pkg/lang_int.h"
 
+#include "util/archive_dl.h"
 #include "util/error.h"
 #include "util/mem.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -404,6 +403,8 @@ static int run(awp_inventory *inv, const char *path, struct archive *a, int open
 
 static int java_parse(awp_inventory *inv, awp_fs *fs, const char *path, const awp_stat *st)
 {
+	if (awp_archive_load() < 0) /* libarchive missing: the jar is skipped, with a warning */
+		return awp_inv_warn(inv, path, "%s", awp_error_last());
 	struct file_src *s = awp_calloc(1, sizeof(*s));
 	struct archive *a = archive_read_new();
 	int err = 0;
@@ -433,6 +434,8 @@ done:
 
 int lang_jar_parse_mem(awp_inventory *inv, const char *path, const void *buf, size_t len)
 {
+	if (awp_archive_load() < 0)
+		return awp_inv_warn(inv, path, "%s", awp_error_last());
 	struct archive *a = archive_read_new();
 	if (!a)
 		return AWP_ENOMEM;

@@ -14,9 +14,9 @@
 #include "pkg/osdb_int.h"
 
 #include "util/error.h"
+#include "util/sqlite_dl.h"
 
 #include <pthread.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -114,6 +114,9 @@ static void reg(void) { reg_rc = sqlite3_vfs_register(&ro_vfs, 0); }
 
 int awp_rpm_sqlite_read(const awp_osdb_reader *r, awp_rpm_blob_cb cb, void *payload)
 {
+	int lerr = awp_sqlite_load();
+	if (lerr < 0)
+		return lerr;
 	pthread_once(&once, reg);
 	if (reg_rc != SQLITE_OK)
 		return awp_error_set(AWP_ERROR, "sqlite: cannot register the read-only VFS");

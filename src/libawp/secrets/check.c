@@ -9,6 +9,8 @@
  */
 #include "secrets/secrets_int.h"
 
+#include "util/crypto_dl.h"
+
 #include <ctype.h>
 #include <fnmatch.h>
 #include <math.h>
@@ -16,8 +18,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <zlib.h>
 
 static const char *const vnames[V_COUNT_] = {

@@ -11,10 +11,9 @@
 
 #include <awp/walk.h>
 
+#include "util/crypto_dl.h"
 #include "util/error.h"
 #include "util/mem.h"
-
-#include <openssl/evp.h>
 
 #include <stdlib.h>
 #include <string.h>

@@ -22,11 +22,9 @@
  */
 #include "secrets/secrets_int.h"
 
+#include "util/crypto_dl.h"
 #include "util/error.h"
 #include "util/mem.h"
-
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
 
 #include <stdint.h>
 #include <stdlib.h>

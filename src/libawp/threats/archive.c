@@ -13,11 +13,9 @@
  */
 #include "threats/threats_int.h"
 
+#include "util/archive_dl.h"
 #include "util/error.h"
 #include "util/mem.h"
-
-#include <archive.h>
-#include <archive_entry.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -195,6 +193,8 @@ int awp_scan_archive_mem(scan_ctx *c, const char *path, const uint8_t *buf, size
 	const char *magic = awp_archive_magic(buf, len);
 	if (!magic)
 		return 0;
+	if (awp_archive_load() < 0) /* libarchive missing: scanned as one file only */
+		return awp_report_warn(c->r, "%s: not scanned as an archive: %s", path, awp_error_last());
 	struct archive *a = new_reader(magic);
 	if (!a)
 		return awp_error_set(AWP_ENOMEM, "libarchive: out of memory");
@@ -264,6 +264,8 @@ int awp_scan_archive_file(scan_ctx *c, const char *path, awp_file *f)
 	const char *magic = awp_archive_magic(head, got);
 	if (!magic)
 		return 0;
+	if (awp_archive_load() < 0)
+		return awp_report_warn(c->r, "%s: not scanned as an archive: %s", path, awp_error_last());
 	file_src *s = awp_calloc(1, sizeof(*s));
 	struct archive *a = s ? new_reader(magic) : NULL;
 	if (!a) {

@@ -30,14 +30,13 @@
  */
 #include "threats/threats_int.h"
 
+#include "util/crypto_dl.h"
 #include "util/error.h"
 #include "util/mem.h"
 #include "util/sha256.h"
 
 #include <awp/vulndb.h>
 #include <awp/walk.h>
-
-#include <openssl/evp.h>
 
 #include <arpa/inet.h>
 #include <pthread.h>
@@ -65,6 +64,9 @@ void awp_digests_free(awp_digests *d)
 
 int awp_digests_new(awp_digests **out)
 {
+	int err = awp_crypto_load();
+	if (err < 0)
+		return err;
 	awp_digests *d = awp_calloc(1, sizeof(*d));
 	if (!d)
 		return AWP_ENOMEM;

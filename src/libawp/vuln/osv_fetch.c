@@ -14,13 +14,12 @@
 #include "vuln/update_int.h"
 #include "vuln/vulndb_int.h"
 
+#include "util/archive_dl.h"
+#include "util/crypto_dl.h"
 #include "util/error.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include "util/curl_dl.h"
 #include <errno.h>
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -216,6 +215,8 @@ int awp_fetch_url(struct awp_fetch *f)
 	struct xfer x = {.f = f, .cap = o->max_bytes ? o->max_bytes : AWP_MAX_OSV_DOWNLOAD};
 	char errbuf[CURL_ERROR_SIZE];
 	int sent = 0, err = 0;
+	if ((err = awp_curl_load()) < 0 || (err = awp_crypto_load()) < 0)
+		return err;
 	struct curl_slist *hdrs = conditional_headers(f, &sent);
 	x.curl = curl_easy_init();
 	x.md5 = EVP_MD_CTX_new();
@@ -327,8 +328,8 @@ done:
 int awp_zip_verify(const char *path, const char *label, size_t *members)
 {
 	struct archive *ar = archive_read_new();
-	if (!ar)
-		return awp_error_set(AWP_ENOMEM, "%s: out of memory", label);
+	if (!ar) /* libarchive missing (its message is set) or out of memory */
+		return awp_archive_load() < 0 ? AWP_EUNSUPPORTED : awp_error_set(AWP_ENOMEM, "%s: out of memory", label);
 	archive_read_support_format_zip(ar);
 	int err = 0;
 	size_t n = 0;

@@ -17,11 +17,10 @@
  */
 #include "vuln/vulndb_int.h"
 
+#include "util/archive_dl.h"
 #include "util/error.h"
 #include "util/mem.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <cjson/cJSON.h>
 #include <dirent.h>
 #include <errno.h>
@@ -236,8 +235,8 @@ static int ends_with(const char *s, const char *suffix)
 static int import_zip(struct importer *im, const char *path)
 {
 	struct archive *ar = archive_read_new();
-	if (!ar)
-		return awp_error_set(AWP_ENOMEM, "out of memory opening %s", path);
+	if (!ar) /* libarchive missing (its message is set) or out of memory */
+		return awp_archive_load() < 0 ? AWP_EUNSUPPORTED : awp_error_set(AWP_ENOMEM, "out of memory opening %s", path);
 	archive_read_support_format_zip(ar);
 	int err = 0;
 	if (archive_read_open_filename(ar, path, 1 << 16) != ARCHIVE_OK) {
@@ -511,7 +510,9 @@ AWP_EXTERN int awp_vulndb_import_ext(const char *db_path, const char *const *inp
 		return AWP_ENOMEM;
 	unlink(tmp);
 	struct importer im = {.path = db_path, .warn = warn, .payload = payload, .stats = stats};
-	int err = 0;
+	int err = awp_sqlite_load();
+	if (err < 0)
+		goto done;
 	if (sqlite3_open_v2(tmp, &im.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
 		err = awp_vulndb_sqlerr(im.db, tmp, "create");
 		goto done;

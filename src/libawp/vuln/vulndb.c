@@ -112,7 +112,9 @@ AWP_EXTERN int awp_vulndb_open(awp_vulndb **out, const char *path)
 		free(v);
 		return AWP_ENOMEM;
 	}
-	int err = 0;
+	int err = awp_sqlite_load();
+	if (err < 0)
+		goto fail;
 	if (sqlite3_open_v2(path, &v->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		FILE *f = fopen(path, "rb");
 		if (!f)

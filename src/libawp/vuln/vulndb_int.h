@@ -6,7 +6,7 @@
 
 #include <awp/vulndb.h>
 
-#include <sqlite3.h>
+#include "util/sqlite_dl.h"
 
 /* Limits for downloaded or user-supplied advisory data. */
 #define AWP_MAX_OSV_RECORD_SIZE (8u << 20)  /* largest real OSV record is ~1 MiB */

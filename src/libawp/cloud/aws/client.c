@@ -8,6 +8,7 @@
  */
 #include "cloud/aws/aws_int.h"
 
+#include "util/crypto_dl.h"
 #include "util/error.h"
 #include "util/mem.h"
 
@@ -143,6 +144,10 @@ AWP_EXTERN int awp_aws_client_new(awp_aws_client **out, const awp_aws_options *o
 	const awp_aws_options *o = opts ? opts : &defaults;
 	if (o->version != AWP_AWS_OPTIONS_VERSION)
 		return awp_error_set(AWP_EINVAL, "aws: options version %d not supported", o->version);
+	/* HTTP, and SigV4 signing (ebs.c's block checksums too), need both. */
+	int lerr = awp_curl_load();
+	if (lerr < 0 || (lerr = awp_crypto_load()) < 0)
+		return lerr;
 	awp_aws_client *c = client_alloc();
 	if (!c)
 		return AWP_ENOMEM;

@@ -15,12 +15,12 @@
  */
 #include "cloud/aws/aws_int.h"
 
+#include "util/crypto_dl.h"
 #include "util/error.h"
 #include "util/mem.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -20,11 +20,11 @@
 
 #include <awp/sys/source.h>
 
+#include "util/crypto_dl.h"
 #include "util/error.h"
 #include "util/mem.h"
 
 #include <cjson/cJSON.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

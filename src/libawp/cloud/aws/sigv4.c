@@ -9,12 +9,11 @@
  */
 #include "cloud/aws/aws_int.h"
 
+#include "util/crypto_dl.h"
 #include "util/error.h"
 #include "util/mem.h"
 
 #include <ctype.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <stdlib.h>
 #include <string.h>
 

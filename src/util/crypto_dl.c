@@ -1,0 +1,96 @@
+/*
+ * util/crypto_dl.c - libcrypto loaded on first use (util/crypto_dl.h).
+ */
+#include "util/crypto_dl.h"
+
+#include "util/dl.h"
+#include "util/error.h"
+
+#include <pthread.h>
+
+/* slot, symbol */
+#define FUNCS(X) \
+	X(md_ctx_new, EVP_MD_CTX_new) \
+	X(md_ctx_free, EVP_MD_CTX_free) \
+	X(digest_init_ex, EVP_DigestInit_ex) \
+	X(digest_update, EVP_DigestUpdate) \
+	X(digest_final_ex, EVP_DigestFinal_ex) \
+	X(digest, EVP_Digest) \
+	X(md_get_size, EVP_MD_get_size) \
+	X(md5, EVP_md5) \
+	X(sha1, EVP_sha1) \
+	X(sha256, EVP_sha256) \
+	X(hmac, HMAC)
+
+/* The real declarations, for AWP_DL_CHECK. */
+#undef EVP_MD_CTX_new
+#undef EVP_MD_CTX_free
+#undef EVP_DigestInit_ex
+#undef EVP_DigestUpdate
+#undef EVP_DigestFinal_ex
+#undef EVP_Digest
+#undef EVP_MD_get_size
+#undef EVP_md5
+#undef EVP_sha1
+#undef EVP_sha256
+#undef HMAC
+#define CHECK(slot, sym) AWP_DL_CHECK(sym, awp_crypto_fn.slot);
+FUNCS(CHECK)
+
+awp_crypto_api awp_crypto_fn;
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static char load_error[512];
+
+static void load(void)
+{
+#define NAME(slot, sym) #sym,
+#define SLOT(slot, sym) &api.slot,
+	static const char *const names[] = {FUNCS(NAME)};
+	awp_crypto_api api;
+	void *const slots[] = {FUNCS(SLOT)};
+	_Static_assert(sizeof names / sizeof names[0] == sizeof slots / sizeof slots[0], "a slot per name");
+	if (awp_dl_load("libcrypto.so.3", names, slots, sizeof names / sizeof names[0], load_error, sizeof load_error) == 0)
+		awp_crypto_fn = api; /* published whole, after every symbol resolved */
+}
+
+int awp_crypto_load(void)
+{
+	pthread_once(&once, load);
+	if (awp_crypto_fn.md_ctx_new)
+		return 0;
+	return awp_error_set(AWP_EUNSUPPORTED, "%s (install libssl3)", load_error);
+}
+
+EVP_MD_CTX *awp_EVP_MD_CTX_new(void)
+{
+	return awp_crypto_load() < 0 ? NULL : awp_crypto_fn.md_ctx_new();
+}
+
+const EVP_MD *awp_EVP_md5(void)
+{
+	return awp_crypto_load() < 0 ? NULL : awp_crypto_fn.md5();
+}
+
+const EVP_MD *awp_EVP_sha1(void)
+{
+	return awp_crypto_load() < 0 ? NULL : awp_crypto_fn.sha1();
+}
+
+const EVP_MD *awp_EVP_sha256(void)
+{
+	return awp_crypto_load() < 0 ? NULL : awp_crypto_fn.sha256();
+}
+
+int awp_EVP_Digest(const void *data, size_t count, unsigned char *md, unsigned int *size, const EVP_MD *type,
+		   ENGINE *impl)
+{
+	return awp_crypto_load() < 0 || !type ? 0 : awp_crypto_fn.digest(data, count, md, size, type, impl);
+}
+
+unsigned char *awp_HMAC(const EVP_MD *evp_md, const void *key, int key_len, const unsigned char *data,
+			size_t data_len, unsigned char *md, unsigned int *md_len)
+{
+	return awp_crypto_load() < 0 || !evp_md ? NULL
+						: awp_crypto_fn.hmac(evp_md, key, key_len, data, data_len, md, md_len);
+}
