@@ -249,8 +249,8 @@ static int no_hook(awp_fs *fs, const awp_walk_entry *e, const awp_inventory *inv
 /* An executable dpkg installed is not read for build info (its advisories
  * are the OS package's): on a merged-/usr tree dpkg's /bin/ownedgo is
  * /usr/bin/ownedgo. The same bytes elsewhere are read. The walk beside the
- * OS databases (default) and the walk after them (a walk hook) agree, in
- * the same order. */
+ * OS databases (default: executables and jars parsed after it) and the walk
+ * after them (a walk hook: parsed as met) agree, in the same order. */
 static void owned_binaries(const char *dir)
 {
 	CHECK(test_sh("cd %s && mkdir -p m/etc m/usr/bin m/usr/local/bin m/var/lib/dpkg/info m/opt/node_modules/a && "
@@ -258,7 +258,10 @@ static void owned_binaries(const char *dir)
 		      "printf 'Package: owner\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1.0-1\n\n' "
 		      "> m/var/lib/dpkg/status && printf '/.\n/bin\n/bin/ownedgo\n' > m/var/lib/dpkg/info/owner.list && "
 		      "cp bin/goapp m/usr/bin/ownedgo && cp bin/goapp m/usr/local/bin/freego && "
-		      "cp bin/stripped m/opt/zz-go && cp bin/stripped m/opt/aa-go && "
+		      "cp bin/stripped m/opt/zz-go && cp bin/stripped m/opt/aa-go && mkdir -p m/opt/lib && "
+		      "python3 -c \"import zipfile; z = zipfile.ZipFile('m/opt/lib/x.jar', 'w'); "
+		      "z.writestr('META-INF/maven/org.ex/lib/pom.properties', 'groupId=org.ex\\nartifactId=lib\\nversion=1.2\\n'); "
+		      "z.close()\" && "
 		      "printf '{\"name\":\"a\",\"version\":\"1.0.0\"}' > m/opt/node_modules/a/package.json",
 		      dir) == 0);
 	char root[1024];
@@ -279,6 +282,7 @@ static void owned_binaries(const char *dir)
 		CHECK_EQ_INT(count_at(inv, "/opt/zz-go"), 5);
 		CHECK_EQ_INT(count_at(inv, "/opt/aa-go"), 5);
 		CHECK_EQ_INT(count_at(inv, "/opt/node_modules/a/package.json"), 1);
+		CHECK_EQ_INT(count_at(inv, "/opt/lib/x.jar"), 1); /* read after the walk (libarchive loads meanwhile) */
 		const awp_package *o = get(inv, "dpkg", "owner", "1.0-1", "/var/lib/dpkg/status");
 		CHECK(o && o->alias_count == 0);
 		CHECK_EQ_INT(awp_inventory_owner(inv, "/usr/bin/ownedgo", NULL) >= 0, 1);

@@ -3,6 +3,7 @@
  */
 #include "pkg/pkg_int.h"
 
+#include "util/archive_dl.h"
 #include "util/error.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
@@ -180,26 +181,43 @@ int awp_inv_read_file(awp_inventory *inv, awp_fs *fs, const char *path, size_t m
 
 /* --- collection ------------------------------------------------------------ */
 
-/* An executable met by a walk that runs beside the OS databases: parsed
- * after them, when it is known whether an OS package installed it. */
-struct elf_cand {
+/*
+ * Files met by a walk that runs beside the OS databases and parsed after
+ * it, their packages spliced in where the walk met them:
+ * - executables, parsed once it is known whether an OS package installed
+ *   them (then they are not read: pkg/lang_elf.c);
+ * - Java archives, because reading one needs libarchive, whose loading
+ *   (with libxml2 and ICU) costs ~2.5 ms: the first archive met starts a
+ *   thread that loads it while the walk goes on.
+ */
+struct deferred {
+	const awp_analyzer *a;
 	const char *path; /* in the walk inventory's arena */
 	awp_stat st;
 	size_t pos;         /* walk inventory's package count when met: where its packages go */
-	size_t first, last; /* its packages in the executables' inventory */
+	size_t first, last; /* its packages in the deferred files' inventory */
 };
 
-struct elf_defer {
-	struct elf_cand *v;
+struct defer_list {
+	struct deferred *v;
 	size_t n, cap;
+	pthread_t loader;
+	int loading; /* the loader thread runs */
 };
+
+static void *load_libarchive(void *unused)
+{
+	(void)unused;
+	awp_archive_load(); /* a failure is reported by the parse that needs it */
+	return NULL;
+}
 
 struct walk_ctx {
 	awp_inventory *inv;
 	int err;
 	awp_inventory_entry_cb hook;
 	void *hook_payload;
-	struct elf_defer *defer; /* NULL: executables parsed as met */
+	struct defer_list *defer; /* NULL: every file parsed as met */
 };
 
 static int walk_cb(awp_fs *fs, const awp_walk_entry *e, void *payload)
@@ -224,15 +242,18 @@ static int walk_cb(awp_fs *fs, const awp_walk_entry *e, void *payload)
 		const awp_analyzer *a = analyzers[i];
 		if (!a->wants || !a->wants(e->path, e->name, &e->st))
 			continue;
-		/* (past the cap, executables are parsed as met: bounded memory) */
-		if (w->defer && a == &awp_analyzer_lang_binary && w->defer->n < AWP_MAX_DEFERRED_EXECUTABLES) {
-			struct elf_defer *d = w->defer;
+		/* (past the cap, files are parsed as met: bounded memory) */
+		if (w->defer && (a == &awp_analyzer_lang_binary || a == &awp_analyzer_lang_java) &&
+		    w->defer->n < AWP_MAX_DEFERRED_FILES) {
+			struct defer_list *d = w->defer;
 			const char *path = awp_inv_str(w->inv, e->path);
 			if (!path || AWP_GROW(d->v, d->cap, d->n + 1) < 0) {
 				w->err = AWP_ENOMEM;
 				return w->err;
 			}
-			d->v[d->n++] = (struct elf_cand){path, e->st, w->inv->count, 0, 0};
+			d->v[d->n++] = (struct deferred){a, path, e->st, w->inv->count, 0, 0};
+			if (a == &awp_analyzer_lang_java && !d->loading)
+				d->loading = pthread_create(&d->loader, NULL, load_libarchive, NULL) == 0;
 			break;
 		}
 		int err = a->parse(w->inv, fs, e->path, &e->st);
@@ -264,7 +285,7 @@ static int collect_os_packages(awp_inventory *inv, awp_fs *fs)
 }
 
 static int walk_lang(awp_inventory *inv, awp_fs *fs, awp_inventory_entry_cb hook, void *payload,
-		     struct elf_defer *defer)
+		     struct defer_list *defer)
 {
 	struct walk_ctx w = {inv, 0, hook, payload, defer};
 	awp_walk_options wo = AWP_WALK_OPTIONS_INIT;
@@ -327,10 +348,10 @@ static int add_warnings(awp_inventory *inv, const awp_inventory *from)
 	return err;
 }
 
-/* Merge the walk's inventory into `inv`; the packages of deferred
- * executables (`elf`, may be NULL) go where the walk met them, so the order
- * is the one a single walk would have given. */
-static int merge(awp_inventory *inv, const awp_inventory *from, const awp_inventory *elf, const struct elf_defer *d)
+/* Merge the walk's inventory into `inv`; the packages of deferred files
+ * (`elf`, may be NULL) go where the walk met them, so the order is the one
+ * a single walk would have given. */
+static int merge(awp_inventory *inv, const awp_inventory *from, const awp_inventory *elf, const struct defer_list *d)
 {
 	size_t *map = awp_calloc(from->count + 1, sizeof(*map));
 	size_t *emap = elf ? awp_calloc(elf->count + 1, sizeof(*emap)) : NULL;
@@ -355,17 +376,21 @@ static int merge(awp_inventory *inv, const awp_inventory *from, const awp_invent
 	return err;
 }
 
-/* The deferred executables that no OS package installed (an installed one's
- * packages would be dropped as the OS package's, and its advisories are
- * the OS package's), parsed into an inventory of their own. */
-static int parse_deferred(awp_inventory *inv, awp_fs *fs, awp_inventory *elf, struct elf_defer *d)
+/* The deferred files, into an inventory of their own; executables that an
+ * OS package installed are not read (their packages would be dropped as
+ * the OS package's, and its advisories are theirs). */
+static int parse_deferred(awp_inventory *inv, awp_fs *fs, awp_inventory *elf, struct defer_list *d)
 {
+	if (d->loading) {
+		pthread_join(d->loader, NULL);
+		d->loading = 0;
+	}
 	for (size_t i = 0; i < d->n; i++) {
-		struct elf_cand *c = &d->v[i];
+		struct deferred *c = &d->v[i];
 		c->first = c->last = elf->count;
-		if (awp_inventory_owner(inv, c->path, NULL) >= 0)
+		if (c->a == &awp_analyzer_lang_binary && awp_inventory_owner(inv, c->path, NULL) >= 0)
 			continue;
-		int err = awp_analyzer_lang_binary.parse(elf, fs, c->path, &c->st);
+		int err = c->a->parse(elf, fs, c->path, &c->st);
 		if (err == AWP_ENOMEM || err == AWP_ELIMIT)
 			return err;
 		c->last = elf->count;
@@ -409,7 +434,7 @@ static int collect_parallel(awp_inventory *inv, awp_fs *fs)
 		return 0;
 	}
 	lang->os = elf->os = inv->os; /* read only (strings in inv's arena) */
-	struct elf_defer defer = {0};
+	struct defer_list defer = {0};
 	int err = walk_lang(lang, fs, NULL, NULL, &defer);
 	if (err >= 0)
 		err = finish(lang, 1);
@@ -421,6 +446,8 @@ static int collect_parallel(awp_inventory *inv, awp_fs *fs)
 		err = parse_deferred(inv, fs, elf, &defer);
 	if (err >= 0)
 		err = merge(inv, lang, elf, &defer);
+	if (defer.loading)
+		pthread_join(defer.loader, NULL);
 	free(defer.v);
 	awp_inventory_free(elf);
 	awp_inventory_free(lang);

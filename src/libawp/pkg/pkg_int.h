@@ -21,7 +21,7 @@
 /* Caps on what one inventory may hold: a hostile disk must not exhaust memory. */
 #define AWP_MAX_PACKAGES 1000000        /* far above any real machine (~100k) */
 #define AWP_MAX_OWNED_FILES 20000000    /* dpkg/rpm file lists of a large server: ~1M */
-#define AWP_MAX_DEFERRED_EXECUTABLES 250000 /* held during the walk (~150 B each); more are parsed as met */
+#define AWP_MAX_DEFERRED_FILES 250000 /* executables and archives held during the walk (~150 B each); more are parsed as met */
 #define AWP_MAX_WARNINGS 10000          /* past this, warnings are counted, not kept */
 #define AWP_MAX_MANIFEST_SIZE (16u << 20) /* one package.json/METADATA/status.d file */
 #define AWP_MAX_DB_SIZE (512u << 20)    /* one package database (dpkg status, rpmdb) */
