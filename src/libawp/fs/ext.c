@@ -91,8 +91,13 @@ static int read_inode_cached(struct ext_fs *x, uint64_t ino, struct ext2_inode_l
 	if (!table || table < fs->super->s_first_data_block ||
 	    table + fs->inode_blocks_per_group - 1 >= ext2fs_blocks_count(fs->super))
 		return 0;
-	uint64_t byte = (uint64_t)((ino - 1) % ipg) * isz;
-	const unsigned char *b = awp_ext_io_block(&x->io, table + byte / x->bs, x->bs);
+	uint64_t idx = (ino - 1) % ipg, byte = idx * isz;
+	/* read-ahead stays inside the table's used part (the rest is zeros) */
+	uint64_t used = ipg;
+	if (ext2fs_has_group_desc_csum(fs) && ext2fs_bg_itable_unused(fs, (dgrp_t)group) < ipg)
+		used = ipg - ext2fs_bg_itable_unused(fs, (dgrp_t)group);
+	uint64_t end = (used * isz + x->bs - 1) / x->bs, blk = byte / x->bs;
+	const unsigned char *b = awp_ext_io_block(&x->io, table + blk, x->bs, end > blk ? end - blk : 1, 1);
 	if (!b)
 		return 0;
 	memcpy(raw.b, b + byte % x->bs, isz);
@@ -471,7 +476,7 @@ static int readdir_inode_extents(struct rd *r, uint64_t dir, const struct ext2_i
 		uint64_t len = awp_le16(ib, il, o + 4);
 		uint64_t pblk = (uint64_t)awp_le16(ib, il, o + 6) << 32 | awp_le32(ib, il, o + 8);
 		for (uint64_t k = 0; k < len; k++) {
-			const unsigned char *b = awp_ext_io_block(&x->io, pblk + k, bs);
+			const unsigned char *b = awp_ext_io_block(&x->io, pblk + k, bs, len - k, 0);
 			if (!b)
 				return awp_ext_error(x, x->io.err ? EXT2_ET_SHORT_READ : EXT2_ET_NO_MEMORY, dir,
 						     "reading directory");

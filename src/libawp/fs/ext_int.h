@@ -48,10 +48,13 @@ struct ext_io {
 	uint64_t last_miss;           /* block a sequential run of misses reads next; 0 = none */
 };
 
-/* The cached copy of a metadata block (read on a miss, with read-ahead),
- * valid until the next read through `io`; NULL when it cannot be read
- * (io->err and io->msg say why) or there is no memory for the cache. */
-const unsigned char *awp_ext_io_block(struct ext_io *io, uint64_t block, uint32_t bs);
+/* The cached copy of a metadata block, valid until the next read through
+ * `io`; NULL when it cannot be read (io->err and io->msg say why) or there
+ * is no memory for the cache. A miss reads up to `ahead` blocks from
+ * `block` on (metadata of the same kind the caller will want: at most
+ * AWP_EXT_IO_READAHEAD), only when the misses run sequentially if
+ * `seq_only`. */
+const unsigned char *awp_ext_io_block(struct ext_io *io, uint64_t block, uint32_t bs, uint64_t ahead, int seq_only);
 
 /* Release the io cache (called when the filesystem closes). */
 void awp_ext_io_release(struct ext_io *io);

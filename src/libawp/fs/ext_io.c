@@ -74,8 +74,13 @@ static void keep_error(struct ext_io *io, int err)
 }
 
 /* Make sure block `block` (of bs bytes) is in the cache; its copy there, or
- * NULL when the cache cannot be had (no memory) or the read failed (*err). */
-static const unsigned char *cache_fill(struct ext_io *io, uint64_t block, uint32_t bs, int *err)
+ * NULL when the cache cannot be had (no memory) or the read failed (*err).
+ * `ahead`: how many blocks from `block` on the caller knows to be the same
+ * kind of metadata (the rest of a directory's extent, the used part of an
+ * inode table); they are read with it when the access looks sequential,
+ * one call instead of one per block. */
+static const unsigned char *cache_fill(struct ext_io *io, uint64_t block, uint32_t bs, uint64_t ahead, int seq_only,
+				       int *err)
 {
 	*err = 0;
 	if (io->cache && io->cache_bs != bs) {
@@ -92,13 +97,13 @@ static const unsigned char *cache_fill(struct ext_io *io, uint64_t block, uint32
 	size_t slot = (size_t)(block % AWP_EXT_IO_CACHE_SLOTS);
 	if (io->cache_tag[slot] == block + 1)
 		return io->cache + slot * bs;
-	/* A miss on the block after the previous miss's last one, or after a
-	 * block still in the cache, is a sequential run (an inode table walked
-	 * in inode order): read the next blocks with it, one call instead of
-	 * one per block. Scattered misses (directory blocks) stay single. */
+	/* Sequential: a miss on the block after the previous miss's last one,
+	 * or after a block still in the cache (an inode table walked in inode
+	 * order). Scattered inode reads stay single. */
 	uint64_t ra = 1, total = awp_source_size(io->src) / bs;
-	if (block > 0 && (block == io->last_miss || io->cache_tag[(block - 1) % AWP_EXT_IO_CACHE_SLOTS] == block)) {
-		ra = AWP_EXT_IO_READAHEAD;
+	int seq = block > 0 && (block == io->last_miss || io->cache_tag[(block - 1) % AWP_EXT_IO_CACHE_SLOTS] == block);
+	if (ahead > 1 && (seq || !seq_only)) {
+		ra = ahead < AWP_EXT_IO_READAHEAD ? ahead : AWP_EXT_IO_READAHEAD;
 		if (block >= total)
 			ra = 1;
 		else if (total - block < ra)
@@ -120,13 +125,13 @@ static const unsigned char *cache_fill(struct ext_io *io, uint64_t block, uint32
 	return io->cache + slot * bs;
 }
 
-const unsigned char *awp_ext_io_block(struct ext_io *io, uint64_t block, uint32_t bs)
+const unsigned char *awp_ext_io_block(struct ext_io *io, uint64_t block, uint32_t bs, uint64_t ahead, int seq_only)
 {
 	uint64_t off;
 	if (bs == 0 || bs > 65536 || awp_mul_overflow(block, (uint64_t)bs, &off))
 		return NULL;
 	int err;
-	return cache_fill(io, block, bs, &err);
+	return cache_fill(io, block, bs, ahead, seq_only, &err);
 }
 
 static errcode_t io_read64(io_channel ch, unsigned long long block, int count, void *data)
@@ -143,7 +148,9 @@ static errcode_t io_read64(io_channel ch, unsigned long long block, int count, v
 		return 0;
 	if (count == 1 && ch->block_size > 0 && ch->block_size <= 65536) {
 		int err;
-		const unsigned char *b = cache_fill(io, block, (uint32_t)ch->block_size, &err);
+		/* libext2fs's own single-block reads (what our fast paths leave to
+		 * it): no read-ahead, it does not say what follows */
+		const unsigned char *b = cache_fill(io, block, (uint32_t)ch->block_size, 1, 1, &err);
 		if (b) {
 			memcpy(data, b, (size_t)size);
 			return 0;
