@@ -269,6 +269,25 @@ void test_main(void)
 		awp_source_free(src);
 	}
 
+	/* One byte of a name in a checksummed directory block: the block's
+	 * checksum catches it (none of its entries is given), the walk goes on. */
+	{
+		long long blk = sh_num("cd %s && debugfs -R 'blocks /d1' %s 2>/dev/null | awk '{print $1}'", "csum.img");
+		CHECK(blk > 0);
+		damage("csum.img", "x.img", blk * 4096 + 33, 1, "zero");
+		CHECK_OK(open_img("x.img", &src, &fs));
+		if (fs) {
+			CHECK_EQ_INT(awp_fs_lookup(fs, "/d1/file1", 0, &st), AWP_ECORRUPT);
+			CHECK_MSG(strstr(awp_error_last(), "checksum") && strstr(awp_error_last(), "x.img"), awp_error_last());
+			struct walkres w = walk(fs);
+			CHECK(w.errors >= 1);
+			CHECK_MSG(strstr(w.last_error, "/d1") != NULL, w.last_error);
+			CHECK_OK(awp_fs_lookup(fs, "/d3/g", 0, &st));
+		}
+		awp_fs_free(fs);
+		awp_source_free(src);
+	}
+
 	/* Extent header in the inode (no checksum to catch it) and in a leaf block. */
 	long long blk = sh_num("cd %s && debugfs -R 'imap /big' %s 2>/dev/null | awk '/located/ {print $4}'", "plain.img");
 	long long ioff = sh_num("cd %s && debugfs -R 'imap /big' %s 2>/dev/null | awk '/located/ {print $6}'", "plain.img");
