@@ -123,11 +123,14 @@ static int spdx_id(awp_strbuf *out, const char *name, size_t len)
 	if (err < 0 || out->len > start)
 		return err < 0 ? err : 1;
 	const char *id = NULL;
+	/* (first letters compared before the lengths: most names differ there) */
 	for (size_t i = 0; !id && i < sizeof aliases / sizeof aliases[0]; i++)
-		if (strlen(aliases[i].debian) == base && strncasecmp(name, aliases[i].debian, base) == 0)
+		if (tolower((unsigned char)name[0]) == tolower((unsigned char)aliases[i].debian[0]) &&
+		    strlen(aliases[i].debian) == base && strncasecmp(name, aliases[i].debian, base) == 0)
 			id = aliases[i].spdx;
 	for (size_t i = 0; !id && i < sizeof spdx_ids / sizeof spdx_ids[0]; i++)
-		if (strlen(spdx_ids[i]) == base && strncasecmp(name, spdx_ids[i], base) == 0)
+		if (tolower((unsigned char)name[0]) == tolower((unsigned char)spdx_ids[i][0]) &&
+		    strlen(spdx_ids[i]) == base && strncasecmp(name, spdx_ids[i], base) == 0)
 			id = spdx_ids[i];
 	if (!id)
 		return 0;
@@ -369,13 +372,16 @@ static int item_try(awp_strbuf *out, const char *s, size_t len, sbom_licref_cb c
 
 static int item(awp_strbuf *out, const char *s, size_t len, sbom_licref_cb cb, void *payload)
 {
-	/* a dry run first, so that an item we do not follow reports no LicenseRef of its parts */
+	/* a dry run first, so that an item we do not follow reports no LicenseRef
+	 * of its parts (without a callback, the dry run is the run) */
 	int err = item_try(out, s, len, NULL, NULL);
-	awp_strbuf_truncate(out, 0);
-	if (err > 0)
+	if (err > 0 && cb) {
+		awp_strbuf_truncate(out, 0);
 		err = item_try(out, s, len, cb, payload);
-	else if (err == 0)
+	} else if (err == 0) {
+		awp_strbuf_truncate(out, 0);
 		err = license_ref(out, s, len, cb, payload); /* the whole item is one LicenseRef */
+	}
 	return err < 0 ? err : 0;
 }
 
