@@ -18,7 +18,7 @@ static int reserve(awp_strbuf *sb, size_t extra)
 	return awp_grow((void **)&sb->ptr, &sb->cap, need + 1, 1);
 }
 
-int awp_strbuf_add(awp_strbuf *sb, const void *data, size_t len)
+int awp_strbuf_add_grow(awp_strbuf *sb, const void *data, size_t len)
 {
 	int err = reserve(sb, len);
 	if (err < 0)
@@ -28,16 +28,6 @@ int awp_strbuf_add(awp_strbuf *sb, const void *data, size_t len)
 	sb->len += len;
 	sb->ptr[sb->len] = '\0';
 	return 0;
-}
-
-int awp_strbuf_puts(awp_strbuf *sb, const char *s)
-{
-	return awp_strbuf_add(sb, s, strlen(s));
-}
-
-int awp_strbuf_putc(awp_strbuf *sb, char c)
-{
-	return awp_strbuf_add(sb, &c, 1);
 }
 
 int awp_strbuf_printf(awp_strbuf *sb, const char *fmt, ...)
