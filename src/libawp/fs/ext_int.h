@@ -44,6 +44,7 @@ struct ext_io {
 	char msg[AWP_EXT_IO_MSG];     /* its message */
 	unsigned char *cache;         /* SLOTS x cache_bs bytes, allocated on first use */
 	uint32_t cache_bs;            /* block size the cache was filled with */
+	size_t cache_len;             /* bytes mapped at cache */
 	uint64_t cache_tag[AWP_EXT_IO_CACHE_SLOTS]; /* block number + 1; 0 = empty */
 	uint64_t last_miss;           /* block a sequential run of misses reads next; 0 = none */
 };

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define NAME_PREFIX "awp-source:"
 
@@ -84,11 +85,15 @@ static const unsigned char *cache_fill(struct ext_io *io, uint64_t block, uint32
 {
 	*err = 0;
 	if (io->cache && io->cache_bs != bs) {
-		free(io->cache);
+		munmap(io->cache, io->cache_len);
 		io->cache = NULL;
 	}
 	if (!io->cache) {
-		io->cache = malloc((size_t)AWP_EXT_IO_CACHE_SLOTS * (size_t)bs);
+		/* mapped and filled in one call: page by page, first touches of
+		 * the cache were a third of an inventory's page faults */
+		io->cache_len = (size_t)AWP_EXT_IO_CACHE_SLOTS * (size_t)bs;
+		void *m = mmap(NULL, io->cache_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		io->cache = m == MAP_FAILED ? NULL : m;
 		io->cache_bs = bs;
 		memset(io->cache_tag, 0, sizeof io->cache_tag);
 		if (!io->cache)
@@ -169,7 +174,8 @@ static errcode_t io_read64(io_channel ch, unsigned long long block, int count, v
 
 void awp_ext_io_release(struct ext_io *io)
 {
-	free(io->cache);
+	if (io->cache)
+		munmap(io->cache, io->cache_len);
 	io->cache = NULL;
 }
 
