@@ -69,30 +69,7 @@
 #define CHECK(slot, sym) AWP_DL_CHECK(sym, awp_archive_fn.slot);
 FUNCS(CHECK)
 
-awp_archive_api awp_archive_fn;
-
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static char load_error[512];
-
-static void load(void)
-{
-#define NAME(slot, sym) #sym,
-#define SLOT(slot, sym) &api.slot,
-	static const char *const names[] = {FUNCS(NAME)};
-	awp_archive_api api;
-	void *const slots[] = {FUNCS(SLOT)};
-	_Static_assert(sizeof names / sizeof names[0] == sizeof slots / sizeof slots[0], "a slot per name");
-	if (awp_dl_load("libarchive.so.13", names, slots, sizeof names / sizeof names[0], load_error, sizeof load_error) == 0)
-		awp_archive_fn = api; /* published whole, after every symbol resolved */
-}
-
-int awp_archive_load(void)
-{
-	pthread_once(&once, load);
-	if (awp_archive_fn.read_new)
-		return 0;
-	return awp_error_set(AWP_EUNSUPPORTED, "%s (install libarchive13)", load_error);
-}
+AWP_DL_LOADER(FUNCS, awp_archive_api, awp_archive_fn, awp_archive_load, "libarchive.so.13", read_new, "libarchive13")
 
 struct archive *awp_archive_read_new(void)
 {

@@ -37,30 +37,7 @@
 #define CHECK(slot, sym) AWP_DL_CHECK(sym, awp_crypto_fn.slot);
 FUNCS(CHECK)
 
-awp_crypto_api awp_crypto_fn;
-
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static char load_error[512];
-
-static void load(void)
-{
-#define NAME(slot, sym) #sym,
-#define SLOT(slot, sym) &api.slot,
-	static const char *const names[] = {FUNCS(NAME)};
-	awp_crypto_api api;
-	void *const slots[] = {FUNCS(SLOT)};
-	_Static_assert(sizeof names / sizeof names[0] == sizeof slots / sizeof slots[0], "a slot per name");
-	if (awp_dl_load("libcrypto.so.3", names, slots, sizeof names / sizeof names[0], load_error, sizeof load_error) == 0)
-		awp_crypto_fn = api; /* published whole, after every symbol resolved */
-}
-
-int awp_crypto_load(void)
-{
-	pthread_once(&once, load);
-	if (awp_crypto_fn.md_ctx_new)
-		return 0;
-	return awp_error_set(AWP_EUNSUPPORTED, "%s (install libssl3)", load_error);
-}
+AWP_DL_LOADER(FUNCS, awp_crypto_api, awp_crypto_fn, awp_crypto_load, "libcrypto.so.3", md_ctx_new, "libssl3")
 
 EVP_MD_CTX *awp_EVP_MD_CTX_new(void)
 {

@@ -9,36 +9,8 @@
 
 #include <pthread.h>
 
-awp_hs_api awp_hs_fn;
-
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static int loaded;
-static char load_error[512];
-
-static void load(void)
-{
-	static const char *const names[] = {
-#define AWP_HS_NAME(f) #f,
-		AWP_HS_FUNCS(AWP_HS_NAME)
-#undef AWP_HS_NAME
-	};
-	awp_hs_api api;
-	void *const slots[] = {
-#define AWP_HS_SLOT(f) &api.p_##f,
-		AWP_HS_FUNCS(AWP_HS_SLOT)
-#undef AWP_HS_SLOT
-	};
-	if (awp_dl_load("libhs.so.5", names, slots, sizeof names / sizeof names[0], load_error, sizeof load_error) == 0) {
-		awp_hs_fn = api;
-		loaded = 1;
-	}
-}
-
-int awp_hs_load(void)
-{
-	pthread_once(&once, load);
-	return loaded ? 0 : awp_error_set(AWP_EUNSUPPORTED, "%s (install libhyperscan5)", load_error);
-}
+#define FUNCS(X) AWP_HS_FUNCS(X##ONE)
+AWP_DL_LOADER(FUNCS, awp_hs_api, awp_hs_fn, awp_hs_load, "libhs.so.5", p_hs_compile_multi, "libhyperscan5")
 
 hs_error_t awp_hs_compile_multi(const char *const *expressions, const unsigned *flags, const unsigned *ids,
 				unsigned elements, unsigned mode, const hs_platform_info_t *platform, hs_database_t **db,

@@ -63,30 +63,7 @@
 #define CHECK(slot, sym) AWP_DL_CHECK(sym, awp_sqlite_fn.slot);
 FUNCS(CHECK)
 
-awp_sqlite_api awp_sqlite_fn;
-
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static char load_error[512];
-
-static void load(void)
-{
-#define NAME(slot, sym) #sym,
-#define SLOT(slot, sym) &api.slot,
-	static const char *const names[] = {FUNCS(NAME)};
-	awp_sqlite_api api;
-	void *const slots[] = {FUNCS(SLOT)};
-	_Static_assert(sizeof names / sizeof names[0] == sizeof slots / sizeof slots[0], "a slot per name");
-	if (awp_dl_load("libsqlite3.so.0", names, slots, sizeof names / sizeof names[0], load_error, sizeof load_error) == 0)
-		awp_sqlite_fn = api; /* published whole, after every symbol resolved */
-}
-
-int awp_sqlite_load(void)
-{
-	pthread_once(&once, load);
-	if (awp_sqlite_fn.open_v2)
-		return 0;
-	return awp_error_set(AWP_EUNSUPPORTED, "%s (install libsqlite3-0)", load_error);
-}
+AWP_DL_LOADER(FUNCS, awp_sqlite_api, awp_sqlite_fn, awp_sqlite_load, "libsqlite3.so.0", open_v2, "libsqlite3-0")
 
 int awp_sqlite3_open_v2(const char *filename, sqlite3 **db, int flags, const char *vfs)
 {
@@ -104,13 +81,13 @@ int awp_sqlite3_vfs_register(sqlite3_vfs *vfs, int make_default)
 
 const char *awp_sqlite3_errstr(int rc)
 {
-	return awp_sqlite_load() < 0 ? load_error : awp_sqlite_fn.errstr(rc);
+	return awp_sqlite_load() < 0 ? awp_sqlite_fn_error_ : awp_sqlite_fn.errstr(rc);
 }
 
 /* A connection implies SQLite is loaded; NULL (a failed open) may not. */
 const char *awp_sqlite3_errmsg(sqlite3 *db)
 {
 	if (!db && awp_sqlite_load() < 0)
-		return load_error;
+		return awp_sqlite_fn_error_;
 	return awp_sqlite_fn.errmsg(db);
 }
