@@ -102,6 +102,24 @@ int awp_strmap_put(awp_strmap *m, const char *key, size_t value)
 	return 0;
 }
 
+int awp_strmap_add(awp_strmap *m, const char *key, size_t value, size_t *existing)
+{
+	if ((m->count + 1) * 4 > m->cap * 3 && grow(m) < 0)
+		return AWP_ENOMEM;
+	uint64_t h = awp_strhash(key);
+	awp_strmap_slot *s = find(m->slots, m->cap, key, h);
+	if (s->key) {
+		if (existing)
+			*existing = s->value;
+		return 0;
+	}
+	s->key = key;
+	s->value = value;
+	s->hash = h;
+	m->count++;
+	return 1;
+}
+
 int awp_strmap_get(const awp_strmap *m, const char *key, size_t *value)
 {
 	if (!m->cap)

@@ -21,6 +21,9 @@ typedef struct awp_strmap {
 
 /** Insert or replace. Returns 0 or AWP_ENOMEM. */
 int awp_strmap_put(awp_strmap *m, const char *key, size_t value);
+/** Insert when absent: 1 inserted, 0 present (its value in *existing, may
+ *  be NULL; the map unchanged), or AWP_ENOMEM. One hash for both. */
+int awp_strmap_add(awp_strmap *m, const char *key, size_t value, size_t *existing);
 /** 1 and *value when present, 0 when absent. */
 int awp_strmap_get(const awp_strmap *m, const char *key, size_t *value);
 void awp_strmap_free(awp_strmap *m);

@@ -1,8 +1,8 @@
 /*
  * util/strmap.c: keys found with their values through many growths, keys
  * that differ only past the first 8-byte word or only in length, the empty
- * key, replacement, absent keys; the hash spreads paths that share long
- * prefixes over the low bits the table uses.
+ * key, replacement, insert-when-absent, absent keys; the hash spreads
+ * paths that share long prefixes over the low bits the table uses.
  */
 #include "harness.h"
 #include "util/error.h"
@@ -44,6 +44,16 @@ void test_main(void)
 	CHECK_OK(awp_strmap_put(&m, keys[7], 777));
 	CHECK_EQ_INT(m.count, NKEYS);
 	CHECK(awp_strmap_get(&m, keys[7], &v) && v == 777);
+
+	/* Insert when absent: once, then the first value stays. */
+	size_t got = 0;
+	CHECK_EQ_INT(awp_strmap_add(&m, "fresh", 1, &got), 1);
+	CHECK_EQ_INT(awp_strmap_add(&m, "fresh", 2, &got), 0);
+	CHECK_EQ_INT(got, 1);
+	CHECK(awp_strmap_get(&m, "fresh", &v) && v == 1);
+	CHECK_EQ_INT(awp_strmap_add(&m, keys[9], 5, NULL), 0);
+	CHECK(awp_strmap_get(&m, keys[9], &v) && v == 9);
+	CHECK_EQ_INT(m.count, NKEYS + 1);
 
 	/* Prefixes of one another (lengths 0..17, across the 8-byte steps). */
 	awp_strmap p = {0};

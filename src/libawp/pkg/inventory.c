@@ -110,26 +110,27 @@ int awp_inv_set_deps(awp_inventory *inv, size_t pkg, const size_t *deps, size_t 
 
 int awp_inv_own_file(awp_inventory *inv, size_t pkg, const char *path, const char *digest)
 {
-	size_t idx;
-	if (awp_strmap_get(&inv->owned, path, &idx)) {
-		/* Shared directories and diversions: the first owner wins; a digest
-		 * arriving later fills a missing one. */
-		if (digest && !inv->owned_files[idx].digest[0])
-			inv->owned_files[idx].digest = awp_inv_str(inv, digest);
-		return 0;
-	}
-	if (inv->nowned >= AWP_MAX_OWNED_FILES)
+	if (inv->nowned >= AWP_MAX_OWNED_FILES && !awp_strmap_get(&inv->owned, path, NULL))
 		return awp_error_set(AWP_ELIMIT, "more than %d files owned by packages", AWP_MAX_OWNED_FILES);
 	if (AWP_GROW(inv->owned_files, inv->ownedcap, inv->nowned + 1) < 0)
 		return AWP_ENOMEM;
 	const char *key = awp_inv_str(inv, path);
-	const char *dg = awp_inv_str(inv, digest);
+	const char *dg = digest && digest[0] ? awp_inv_str(inv, digest) : "";
 	if (!key || !dg)
 		return AWP_ENOMEM;
-	inv->owned_files[inv->nowned] = (struct owned_file){pkg, dg};
-	if (awp_strmap_put(&inv->owned, key, inv->nowned) < 0)
+	size_t idx;
+	int added = awp_strmap_add(&inv->owned, key, inv->nowned, &idx);
+	if (added < 0)
 		return AWP_ENOMEM;
-	inv->nowned++;
+	if (!added) {
+		/* Shared files and diversions: the first owner wins; a digest
+		 * arriving later fills a missing one. (The key's copy stays in the
+		 * arena, unused: rare.) */
+		if (dg[0] && !inv->owned_files[idx].digest[0])
+			inv->owned_files[idx].digest = dg;
+		return 0;
+	}
+	inv->owned_files[inv->nowned++] = (struct owned_file){pkg, dg};
 	return 0;
 }
 
