@@ -203,7 +203,8 @@ struct defer_list {
 	struct deferred *v;
 	size_t n, cap;
 	pthread_t loader;
-	int loading; /* the loader thread runs */
+	int loading;      /* the loader thread runs */
+	int loader_tried; /* started once (or failed to start: the parse loads it) */
 };
 
 static void *load_libarchive(void *unused)
@@ -253,8 +254,10 @@ static int walk_cb(awp_fs *fs, const awp_walk_entry *e, void *payload)
 				return w->err;
 			}
 			d->v[d->n++] = (struct deferred){a, path, e->st, w->inv->count, 0, 0};
-			if (a == &awp_analyzer_lang_java && !d->loading)
+			if (a == &awp_analyzer_lang_java && !d->loader_tried) {
+				d->loader_tried = 1;
 				d->loading = pthread_create(&d->loader, NULL, load_libarchive, NULL) == 0;
+			}
 			break;
 		}
 		int err = a->parse(w->inv, fs, e->path, &e->st);
