@@ -83,6 +83,11 @@ void awp_ext_io_name(char *buf, size_t len, struct ext_io *io);
  * the inode (ino 0: none) and what was being done. */
 int awp_ext_error(struct ext_fs *x, errcode_t e, uint64_t ino, const char *what);
 
+/* An on-disk inode's checksum (isz bytes at raw, little endian) as
+ * libext2fs's ext2fs_inode_csum_verify judges it: 1 good (or no
+ * metadata_csum), 0 bad. */
+int awp_ext_inode_csum_ok(ext2_filsys fs, uint64_t ino, const unsigned char *raw, unsigned isz);
+
 /* Read an inode (large form) after checking its number. */
 int awp_ext_read_inode(struct ext_fs *x, uint64_t ino, struct ext2_inode_large *out);
 
