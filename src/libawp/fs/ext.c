@@ -109,6 +109,36 @@ int awp_ext_inode_csum_ok(ext2_filsys fs, uint64_t ino, const unsigned char *raw
  * checksum, odd geometry, a big-endian host where libext2fs swaps fields)
  * returns 0 and the caller asks libext2fs, which also words the error.
  */
+/* The per-group inode table locations and used blocks, once (looking them
+ * up through libext2fs's group descriptor accessors cost more than the
+ * rest of an inode read). */
+static int itable_build(struct ext_fs *x)
+{
+	ext2_filsys fs = x->fs;
+	uint32_t ipg = fs->super->s_inodes_per_group;
+	unsigned isz = EXT2_INODE_SIZE(fs->super);
+	dgrp_t n = fs->group_desc_count;
+	x->itable = awp_calloc(n ? n : 1, sizeof(*x->itable));
+	x->itable_used = awp_calloc(n ? n : 1, sizeof(*x->itable_used));
+	if (!x->itable || !x->itable_used) {
+		x->itable_state = -1;
+		return -1;
+	}
+	for (dgrp_t g = 0; g < n; g++) {
+		blk64_t table = ext2fs_inode_table_loc(fs, g);
+		if (!table || table < fs->super->s_first_data_block ||
+		    table + fs->inode_blocks_per_group - 1 >= ext2fs_blocks_count(fs->super))
+			continue; /* stays 0 */
+		uint64_t used = ipg;
+		if (ext2fs_has_group_desc_csum(fs) && ext2fs_bg_itable_unused(fs, g) < ipg)
+			used = ipg - ext2fs_bg_itable_unused(fs, g);
+		x->itable[g] = table;
+		x->itable_used[g] = (uint32_t)((used * isz + x->bs - 1) / x->bs);
+	}
+	x->itable_state = 1;
+	return 0;
+}
+
 static int read_inode_cached(struct ext_fs *x, uint64_t ino, struct ext2_inode_large *out)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -118,18 +148,14 @@ static int read_inode_cached(struct ext_fs *x, uint64_t ino, struct ext2_inode_l
 	if (!ipg || isz < EXT2_GOOD_OLD_INODE_SIZE || isz > 1024 || isz > x->bs || (fs->flags & EXT2_FLAG_IMAGE_FILE))
 		return 0;
 	uint64_t group = (ino - 1) / ipg;
-	if (group >= fs->group_desc_count)
+	if (group >= fs->group_desc_count || (x->itable_state == 0 && itable_build(x) < 0) || x->itable_state < 0)
 		return 0;
-	blk64_t table = ext2fs_inode_table_loc(fs, (dgrp_t)group);
-	if (!table || table < fs->super->s_first_data_block ||
-	    table + fs->inode_blocks_per_group - 1 >= ext2fs_blocks_count(fs->super))
+	blk64_t table = x->itable[group];
+	if (!table)
 		return 0;
 	uint64_t idx = (ino - 1) % ipg, byte = idx * isz;
 	/* read-ahead stays inside the table's used part (the rest is zeros) */
-	uint64_t used = ipg;
-	if (ext2fs_has_group_desc_csum(fs) && ext2fs_bg_itable_unused(fs, (dgrp_t)group) < ipg)
-		used = ipg - ext2fs_bg_itable_unused(fs, (dgrp_t)group);
-	uint64_t end = (used * isz + x->bs - 1) / x->bs, blk = byte / x->bs;
+	uint64_t end = x->itable_used[group], blk = byte / x->bs;
 	const unsigned char *b = awp_ext_io_block(&x->io, table + blk, x->bs, end > blk ? end - blk : 1, 1);
 	if (!b)
 		return 0;
@@ -229,6 +255,8 @@ static void ext_close(void *ctx)
 		ext2fs_close_free(&x->fs);
 	awp_ext_io_release(&x->io);
 	free(x->dirblock);
+	free(x->itable);
+	free(x->itable_used);
 	free(x);
 }
 

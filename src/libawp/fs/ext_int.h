@@ -72,6 +72,12 @@ struct ext_fs {
 	uint64_t blocks;              /* blocks_count */
 	uint32_t bs;                  /* block size */
 	unsigned char *dirblock;      /* a directory block being read (ext.c), allocated on first use */
+	/* per group, built on first use (ext.c): the inode table's first block
+	 * (0 when out of range: libext2fs's turn) and how many of its blocks
+	 * hold inodes in use */
+	uint64_t *itable;
+	uint32_t *itable_used;
+	int itable_state;             /* 0 not built, 1 built, -1 could not be (no memory) */
 };
 
 /* The io_manager (a static table) and the device name that makes it open
