@@ -9,7 +9,9 @@
 
 int awp_dl_load(const char *soname, const char *const *names, void *const *slots, size_t n, char *err, size_t errcap)
 {
-	void *h = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
+	/* lazy: the library's own calls are bound when first made, not all at
+	 * load (libarchive brings libxml2 and ICU along) */
+	void *h = dlopen(soname, RTLD_LAZY | RTLD_LOCAL);
 	if (!h) {
 		const char *e = dlerror();
 		snprintf(err, errcap, "cannot load %s: %s", soname, e ? e : "not found");
