@@ -13,12 +13,6 @@
 #include <string.h>
 #include <strings.h>
 
-int lang_suffix(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-	return n >= m && memcmp(s + n - m, suffix, m) == 0;
-}
-
 int lang_isuffix(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);

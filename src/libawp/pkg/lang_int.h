@@ -14,6 +14,7 @@
 
 #include <cjson/cJSON.h>
 #include <stdint.h>
+#include <string.h>
 
 /* cJSON spends ~80 bytes per value: this bounds one parse to ~80 MiB even
  * for a 16 MiB file made of tiny values (a 10 MiB real lock has ~300k). */
@@ -52,11 +53,16 @@
 
 /* --- helpers (lang_common.c) --- */
 
-/** 1 when s ends with suffix. */
 /* A header or property value: s[0..n) without its leading blanks and
  * trailing white space, truncated to cap - 1 bytes, into out; returns 1. */
 int lang_copy_trimmed(char *out, size_t cap, const char *s, size_t n);
-int lang_suffix(const char *s, const char *suffix);
+/** 1 when s ends with suffix (inline: asked of every file by several
+ *  analyzers, and a literal suffix's length folds to a constant). */
+static inline int lang_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && memcmp(s + n - m, suffix, m) == 0;
+}
 /** 1 when s ends with suffix, ASCII case-insensitively. */
 int lang_isuffix(const char *s, const char *suffix);
 /** 1 when the directory holding `path` is named `dir` ("/a/dir/x" -> 1). */
