@@ -205,6 +205,12 @@ struct defer_list {
 	pthread_t loader;
 	int loading;      /* the loader thread runs */
 	int loader_tried; /* started once (or failed to start: the parse loads it) */
+	/* The OS-database thread, its databases in, parses items while the walk
+	 * still queues them (it is usually done first); under mu: */
+	pthread_mutex_t mu;
+	pthread_cond_t more;
+	size_t next;   /* the first item nobody has taken */
+	int walk_done; /* no more items come */
 };
 
 static void *load_libarchive(void *unused)
@@ -249,11 +255,17 @@ static int walk_cb(awp_fs *fs, const awp_walk_entry *e, void *payload)
 		    w->defer->n < AWP_MAX_DEFERRED_FILES) {
 			struct defer_list *d = w->defer;
 			const char *path = awp_inv_str(w->inv, e->path);
-			if (!path || AWP_GROW(d->v, d->cap, d->n + 1) < 0) {
+			pthread_mutex_lock(&d->mu);
+			int grown = path ? AWP_GROW(d->v, d->cap, d->n + 1) : AWP_ENOMEM;
+			if (grown == 0) {
+				d->v[d->n++] = (struct deferred){a, path, e->st, w->inv->count, 0, 0};
+				pthread_cond_signal(&d->more);
+			}
+			pthread_mutex_unlock(&d->mu);
+			if (grown < 0) {
 				w->err = AWP_ENOMEM;
 				return w->err;
 			}
-			d->v[d->n++] = (struct deferred){a, path, e->st, w->inv->count, 0, 0};
 			if (a == &awp_analyzer_lang_java && !d->loader_tried) {
 				d->loader_tried = 1;
 				d->loading = pthread_create(&d->loader, NULL, load_libarchive, NULL) == 0;
@@ -380,34 +392,73 @@ static int merge(awp_inventory *inv, const awp_inventory *from, const awp_invent
 	return err;
 }
 
-/* The deferred files, into an inventory of their own; executables that an
- * OS package installed are not read (their packages would be dropped as
- * the OS package's, and its advisories are theirs). */
-static int parse_deferred(awp_inventory *inv, awp_fs *fs, awp_inventory *elf, struct defer_list *d)
+/* One deferred file into the deferred files' inventory `elf`, its packages
+ * at [*first, *last); an executable that an OS package installed (owners'
+ * file lists) is not read: its packages would be dropped as the OS
+ * package's, and its advisories are that package's. */
+static int parse_one(const awp_inventory *owners, awp_fs *fs, awp_inventory *elf, const struct deferred *c,
+		     size_t *first, size_t *last)
+{
+	*first = *last = elf->count;
+	if (c->a == &awp_analyzer_lang_binary && awp_inventory_owner(owners, c->path, NULL) >= 0)
+		return 0;
+	int err = c->a->parse(elf, fs, c->path, &c->st);
+	if (err == AWP_ENOMEM || err == AWP_ELIMIT)
+		return err;
+	*last = elf->count;
+	return 0;
+}
+
+/* The OS-database thread's share: items as the walk queues them, in order,
+ * until the walk is done and none is left. */
+static int take_deferred(struct defer_list *d, const awp_inventory *owners, awp_fs *fs, awp_inventory *elf)
+{
+	int err = 0;
+	pthread_mutex_lock(&d->mu);
+	while (err >= 0) {
+		if (d->next < d->n) {
+			size_t i = d->next++, first, last;
+			struct deferred c = d->v[i]; /* v may move while unlocked */
+			pthread_mutex_unlock(&d->mu);
+			err = parse_one(owners, fs, elf, &c, &first, &last);
+			pthread_mutex_lock(&d->mu);
+			d->v[i].first = first;
+			d->v[i].last = last;
+		} else if (d->walk_done) {
+			break;
+		} else {
+			pthread_cond_wait(&d->more, &d->mu);
+		}
+	}
+	pthread_mutex_unlock(&d->mu);
+	return err;
+}
+
+/* The items the OS-database thread left (after it was joined). */
+static int parse_deferred(const awp_inventory *owners, awp_fs *fs, awp_inventory *elf, struct defer_list *d)
 {
 	if (d->loading) {
 		pthread_join(d->loader, NULL);
 		d->loading = 0;
 	}
-	for (size_t i = 0; i < d->n; i++) {
-		struct deferred *c = &d->v[i];
-		c->first = c->last = elf->count;
-		if (c->a == &awp_analyzer_lang_binary && awp_inventory_owner(inv, c->path, NULL) >= 0)
-			continue;
-		int err = c->a->parse(elf, fs, c->path, &c->st);
-		if (err == AWP_ENOMEM || err == AWP_ELIMIT)
+	for (; d->next < d->n; d->next++) {
+		struct deferred *c = &d->v[d->next];
+		int err = parse_one(owners, fs, elf, c, &c->first, &c->last);
+		if (err < 0)
 			return err;
-		c->last = elf->count;
 	}
 	return 0;
 }
 
 /* The OS databases on a thread of their own (own filesystem handle) while
- * the calling thread walks for language packages. */
+ * the calling thread walks for language packages; then the deferred files
+ * the walk has queued. */
 struct os_job {
 	awp_inventory *inv;
 	awp_fs *fs;
-	int err;
+	struct defer_list *defer;
+	awp_inventory *elf;
+	int err, defer_err;
 	char msg[512];
 };
 
@@ -415,6 +466,8 @@ static void *os_main(void *arg)
 {
 	struct os_job *j = arg;
 	if ((j->err = collect_os_packages(j->inv, j->fs)) < 0)
+		snprintf(j->msg, sizeof j->msg, "%s", awp_error_last());
+	else if (j->elf && (j->defer_err = take_deferred(j->defer, j->inv, j->fs, j->elf)) < 0)
 		snprintf(j->msg, sizeof j->msg, "%s", awp_error_last());
 	return NULL;
 }
@@ -426,26 +479,41 @@ static void detect_usr_merge(awp_inventory *inv, awp_fs *fs);
 
 static int collect_parallel(awp_inventory *inv, awp_fs *fs)
 {
-	struct os_job j = {inv, NULL, 0, ""};
-	if (awp_fs_reopen(&j.fs, fs) < 0)
+	struct defer_list defer = {0};
+	if (pthread_mutex_init(&defer.mu, NULL) != 0)
 		return 0;
+	if (pthread_cond_init(&defer.more, NULL) != 0) {
+		pthread_mutex_destroy(&defer.mu);
+		return 0;
+	}
 	awp_inventory *lang = awp_calloc(1, sizeof(*lang)), *elf = awp_calloc(1, sizeof(*elf));
+	/* The deferred files carry inode numbers of this handle: the other
+	 * thread may open them through its own only where the numbers are the
+	 * filesystem's (a host directory numbers inodes per handle). */
+	const char *type = awp_fs_info_get(fs)->type;
+	int same_inos = strncmp(type, "ext", 3) == 0 || strcmp(type, "xfs") == 0;
+	struct os_job j = {inv, NULL, &defer, same_inos ? elf : NULL, 0, 0, ""};
 	pthread_t th;
-	if (!lang || !elf || pthread_create(&th, NULL, os_main, &j) != 0) {
+	if (!lang || !elf || awp_fs_reopen(&j.fs, fs) < 0 || pthread_create(&th, NULL, os_main, &j) != 0) {
 		free(lang);
 		free(elf);
 		awp_fs_free(j.fs);
+		pthread_cond_destroy(&defer.more);
+		pthread_mutex_destroy(&defer.mu);
 		return 0;
 	}
 	lang->os = elf->os = inv->os; /* read only (strings in inv's arena) */
-	struct defer_list defer = {0};
 	int err = walk_lang(lang, fs, NULL, NULL, &defer);
+	pthread_mutex_lock(&defer.mu);
+	defer.walk_done = 1;
+	pthread_cond_broadcast(&defer.more);
+	pthread_mutex_unlock(&defer.mu);
 	if (err >= 0)
 		err = finish(lang, 1);
 	pthread_join(th, NULL);
 	awp_fs_free(j.fs);
-	if (err >= 0 && j.err < 0)
-		err = awp_error_set(j.err, "%s", j.msg);
+	if (err >= 0 && (j.err < 0 || j.defer_err < 0))
+		err = awp_error_set(j.err < 0 ? j.err : j.defer_err, "%s", j.msg);
 	if (err >= 0)
 		err = parse_deferred(inv, fs, elf, &defer);
 	if (err >= 0)
@@ -453,6 +521,8 @@ static int collect_parallel(awp_inventory *inv, awp_fs *fs)
 	if (defer.loading)
 		pthread_join(defer.loader, NULL);
 	free(defer.v);
+	pthread_cond_destroy(&defer.more);
+	pthread_mutex_destroy(&defer.mu);
 	awp_inventory_free(elf);
 	awp_inventory_free(lang);
 	return err < 0 ? err : 1;
