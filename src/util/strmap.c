@@ -88,34 +88,40 @@ static int grow(awp_strmap *m)
 	return 0;
 }
 
-int awp_strmap_put(awp_strmap *m, const char *key, size_t value)
+/* The slot for key (empty when absent), the table grown first if one more
+ * key would pass the load limit; NULL on AWP_ENOMEM. */
+static awp_strmap_slot *slot_for(awp_strmap *m, const char *key, uint64_t *h)
 {
 	if ((m->count + 1) * 4 > m->cap * 3 && grow(m) < 0)
+		return NULL;
+	*h = awp_strhash(key);
+	return find(m->slots, m->cap, key, *h);
+}
+
+int awp_strmap_put(awp_strmap *m, const char *key, size_t value)
+{
+	uint64_t h;
+	awp_strmap_slot *s = slot_for(m, key, &h);
+	if (!s)
 		return AWP_ENOMEM;
-	uint64_t h = awp_strhash(key);
-	awp_strmap_slot *s = find(m->slots, m->cap, key, h);
 	if (!s->key)
 		m->count++;
-	s->key = key;
-	s->value = value;
-	s->hash = h;
+	*s = (awp_strmap_slot){key, value, h};
 	return 0;
 }
 
 int awp_strmap_add(awp_strmap *m, const char *key, size_t value, size_t *existing)
 {
-	if ((m->count + 1) * 4 > m->cap * 3 && grow(m) < 0)
+	uint64_t h;
+	awp_strmap_slot *s = slot_for(m, key, &h);
+	if (!s)
 		return AWP_ENOMEM;
-	uint64_t h = awp_strhash(key);
-	awp_strmap_slot *s = find(m->slots, m->cap, key, h);
 	if (s->key) {
 		if (existing)
 			*existing = s->value;
 		return 0;
 	}
-	s->key = key;
-	s->value = value;
-	s->hash = h;
+	*s = (awp_strmap_slot){key, value, h};
 	m->count++;
 	return 1;
 }

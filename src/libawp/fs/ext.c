@@ -178,9 +178,8 @@ int awp_ext_read_inode(struct ext_fs *x, uint64_t ino, struct ext2_inode_large *
 		return awp_error_set(AWP_ECORRUPT, "%s (%s): inode %llu is out of range (1..%u)", x->type, x->name,
 				     (unsigned long long)ino, x->fs->super->s_inodes_count);
 	memset(out, 0, sizeof(*out));
-	if (read_inode_cached(x, ino, out))
+	if (read_inode_cached(x, ino, out)) /* (writes out only when it succeeds) */
 		return 0;
-	memset(out, 0, sizeof(*out));
 	errcode_t e = ext2fs_read_inode_full(x->fs, (ext2_ino_t)ino, (struct ext2_inode *)out, sizeof(*out));
 	if (e)
 		return awp_ext_error(x, e, ino, "reading inode");

@@ -210,12 +210,11 @@ static int collect(awp_inventory *inv, awp_fs *fs)
 	awp_stat st;
 	if (awp_fs_lookup(fs, INSTALLED_PATH, 1, &st) < 0 || st.type != AWP_FT_REG)
 		return 0;
-	awp_file *f = NULL;
-	int err = awp_file_open(&f, fs, st.ino);
-	if (err < 0)
-		return err == AWP_ENOMEM ? err : awp_inv_warn(inv, INSTALLED_PATH, "%s", awp_error_last());
+	awp_file *f;
 	awp_osdb_reader r;
-	awp_osdb_reader_file(&r, f, INSTALLED_PATH);
+	int err = awp_osdb_open(inv, fs, INSTALLED_PATH, st.ino, &f, &r);
+	if (err <= 0)
+		return err;
 	err = awp_apk_parse_installed(inv, &r);
 	awp_file_free(f);
 	return err;

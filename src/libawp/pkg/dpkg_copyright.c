@@ -235,12 +235,11 @@ done:
 /* Parse the copyright file `ino` (a regular file) into package pkg's licence. */
 static int read_ino(awp_inventory *inv, awp_fs *fs, size_t pkg, const char *path, uint64_t ino)
 {
-	awp_file *f = NULL;
-	int err = awp_file_open(&f, fs, ino);
-	if (err < 0)
-		return err == AWP_ENOMEM ? err : awp_inv_warn(inv, path, "%s", awp_error_last());
+	awp_file *f;
 	awp_osdb_reader r;
-	awp_osdb_reader_file(&r, f, path);
+	int err = awp_osdb_open(inv, fs, path, ino, &f, &r);
+	if (err <= 0)
+		return err;
 	awp_strbuf lic = AWP_STRBUF_INIT;
 	err = awp_dpkg_copyright_parse(inv, &r, &lic);
 	if (err > 0 && lic.len) {

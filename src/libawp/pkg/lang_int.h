@@ -63,8 +63,6 @@ static inline int lang_suffix(const char *s, const char *suffix)
 	size_t n = strlen(s), m = strlen(suffix);
 	return n >= m && memcmp(s + n - m, suffix, m) == 0;
 }
-/** 1 when s ends with suffix, ASCII case-insensitively. */
-int lang_isuffix(const char *s, const char *suffix);
 /** 1 when the directory holding `path` is named `dir` ("/a/dir/x" -> 1). */
 int lang_parent_is(const char *path, const char *dir);
 

@@ -57,6 +57,16 @@ void awp_osdb_reader_file(awp_osdb_reader *r, awp_file *f, const char *name)
 	r->name = name;
 }
 
+int awp_osdb_open(awp_inventory *inv, awp_fs *fs, const char *path, uint64_t ino, awp_file **f, awp_osdb_reader *r)
+{
+	*f = NULL;
+	int err = awp_file_open(f, fs, ino);
+	if (err < 0)
+		return err == AWP_ENOMEM ? err : awp_inv_warn(inv, path, "%s", awp_error_last());
+	awp_osdb_reader_file(r, *f, path);
+	return 1;
+}
+
 void awp_osdb_reader_mem(awp_osdb_reader *r, const void *data, size_t len, const char *name)
 {
 	memset(r, 0, sizeof(*r));

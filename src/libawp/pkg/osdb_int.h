@@ -59,6 +59,10 @@ int awp_osdb_read(const awp_osdb_reader *r, void *buf, size_t len, uint64_t off,
 int awp_osdb_pread(const awp_osdb_reader *r, void *buf, size_t len, uint64_t off);
 /** A reader over an open awp_file. */
 void awp_osdb_reader_file(awp_osdb_reader *r, awp_file *f, const char *name);
+/** Open file `ino` of fs (known as `path`) with a reader on it: 1 opened
+ *  (free *f after), 0 when it cannot be opened (a warning naming path was
+ *  recorded), or AWP_ENOMEM. */
+int awp_osdb_open(awp_inventory *inv, awp_fs *fs, const char *path, uint64_t ino, awp_file **f, awp_osdb_reader *r);
 /** A reader over memory (fuzzers, tests). */
 void awp_osdb_reader_mem(awp_osdb_reader *r, const void *data, size_t len, const char *name);
 

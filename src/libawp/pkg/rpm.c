@@ -35,12 +35,11 @@ typedef int (*reader_fn)(const awp_osdb_reader *r, awp_rpm_blob_cb cb, void *pay
 
 static int read_db(awp_inventory *inv, awp_fs *fs, const char *path, uint64_t ino, reader_fn fn)
 {
-	awp_file *f = NULL;
-	int err = awp_file_open(&f, fs, ino);
-	if (err < 0)
-		return err == AWP_ENOMEM ? err : awp_inv_warn(inv, path, "%s", awp_error_last());
+	awp_file *f;
 	awp_osdb_reader r;
-	awp_osdb_reader_file(&r, f, path);
+	int err = awp_osdb_open(inv, fs, path, ino, &f, &r);
+	if (err <= 0)
+		return err;
 	struct ctx c = {inv, path, 0};
 	if (r.size > AWP_MAX_DB_SIZE)
 		err = awp_inv_warn(inv, path, "rpm database of %llu bytes exceeds the %u MiB limit; not read",
