@@ -5,19 +5,12 @@
 # its data), offline directories in both layouts, and kill -9 mid-download.
 # Needs $AWP_BIN (set by ctest) and python3; prints "N passed, N failed" last.
 set -u
-if [ -z "${AWP_BIN:-}" ] || [ ! -x "$AWP_BIN" ]; then
-	echo "SKIP: \$AWP_BIN is not set to the awp binary"
-	exit 77
-fi
+. "$(dirname "$0")/common.sh"
 if ! command -v python3 >/dev/null 2>&1; then
 	echo "SKIP: python3 is needed for the test HTTP server"
 	exit 77
 fi
 here=$(cd "$(dirname "$0")" && pwd)
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
 check() { # check DESCRIPTION COMMAND...
 	local what=$1
 	shift
@@ -230,5 +223,4 @@ expect_rc 3 "a source that does not exist"
 update --source "$url" --ecosystems "../etc"
 expect_rc 2 "an ecosystem name with a slash"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

@@ -7,20 +7,13 @@
 # libcrypto, `db import` of JSON SQLite, of a zip libarchive too, a jar in
 # an SBOM libarchive.
 set -u
-if [ -z "${AWP_BIN:-}" ] || [ ! -x "$AWP_BIN" ]; then
-	echo "SKIP: \$AWP_BIN is not set to the awp binary"
-	exit 77
-fi
+. "$(dirname "$0")/common.sh"
 for t in readelf mkfs.ext4 qemu-img python3; do
 	if ! command -v $t >/dev/null; then
 		echo "SKIP: $t missing"
 		exit 77
 	fi
 done
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
 
 tmp=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
@@ -156,5 +149,4 @@ else
 	echo "note: unshare -rm not allowed here: missing-library checks not run"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

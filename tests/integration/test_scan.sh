@@ -7,14 +7,7 @@
 # dpkg/npm the scan finds nothing (exit 0); with them, the planted packages
 # must report the planted advisories (exit 1).
 set -u
-if [ -z "${AWP_BIN:-}" ] || [ ! -x "$AWP_BIN" ]; then
-	echo "SKIP: \$AWP_BIN is not set to the awp binary"
-	exit 77
-fi
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+. "$(dirname "$0")/common.sh"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -153,5 +146,4 @@ PY
 "$AWP_BIN" scan --db "$db" "$root" >/dev/null 2>"$tmp/err"
 grep -q "24 h" "$tmp/err" && ok || ko "no stale warning: $(cat "$tmp/err")"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

@@ -5,14 +5,7 @@
 # is trusted (neither YARA-scanned nor hash-listed, docs/threats.md);
 # --scan-verified scans it too. Exit codes, JSON output, a tampered copy.
 set -u
-if [ -z "${AWP_BIN:-}" ] || [ ! -x "$AWP_BIN" ]; then
-	echo "SKIP: \$AWP_BIN is not set to the awp binary"
-	exit 77
-fi
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+. "$(dirname "$0")/common.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export AWP_CACHE_DIR=$tmp/cache
@@ -68,5 +61,4 @@ PY
 rc=$?
 [ $rc -eq 2 ] && ok || ko "unknown option: exit $rc (usage: 2)"
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+summary

@@ -2,15 +2,7 @@
 # awp vercmp: answers for a few ecosystems, exit codes, and the stdin mode.
 # Needs $AWP_BIN (set by ctest); prints "N passed, N failed" last.
 set -u
-if [ -z "${AWP_BIN:-}" ] || [ ! -x "$AWP_BIN" ]; then
-	echo "SKIP: \$AWP_BIN is not set to the awp binary"
-	exit 77
-fi
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+. "$(dirname "$0")/common.sh"
 
 # expect ANSWER ECOSYSTEM A B
 expect() {
@@ -100,5 +92,4 @@ for w in dpkg rpm apk pep440 semver go maven rubygems nuget composer; do
 	if printf '%s' "$help" | grep -qw "$w"; then ok; else ko "--help does not mention $w"; fi
 done
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary
